@@ -1,0 +1,23 @@
+"""SITE_LOGIN_REQUIRED: for deployments that must not be public, every page but login and health needs a login."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+
+class LoginRequiredSwitchMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        static = "/" + settings.STATIC_URL.lstrip("/")
+        self.open_prefixes = ("/" + settings.ADMIN_URL, "/healthz", static)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.SITE_LOGIN_REQUIRED
+            and not request.user.is_authenticated
+            and not request.path.startswith(self.open_prefixes)
+        ):
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
