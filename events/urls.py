@@ -1,11 +1,11 @@
 from django.urls import path
 
-from events import views
+from events.views import pages
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("events/<int:pk>/", views.event_detail, name="detail"),
-    path("places/<slug:slug>/", views.place_detail, name="place"),
+    path("", pages.dashboard, name="dashboard"),
+    path("events/<int:pk>/", pages.event_detail, name="detail"),
+    path("places/<slug:slug>/", pages.place_detail, name="place"),
 ]
