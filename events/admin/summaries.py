@@ -1,1 +1,166 @@
-"""Admin for this part of the editors' desk; see events/admin/__init__.py."""
+"""Weekly summaries and their subscribers on the editors' desk.
+
+Editors review the built draft, write the lead and edit the highlights, then publish (which mails the confirmed
+subscribers once). Every write goes through events.services.summaries.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from simple_history.admin import SimpleHistoryAdmin
+
+from events import summaries
+from events.models import Subscriber, WeeklySummary
+from events.services.summaries import SummaryError, subscriber_unsubscribe, summary_build, summary_publish
+
+
+class BuildWeekForm(forms.Form):
+    day = forms.DateField(
+        label="Any day of the week", help_text="The summary covers that ISO week, Monday to Sunday.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+@admin.register(WeeklySummary)
+class WeeklySummaryAdmin(SimpleHistoryAdmin):
+    list_display = ["week", "week_range", "status", "events", "mailed", "built_at", "published_at"]
+    list_filter = ["status"]
+    ordering = ["-week_start"]
+    date_hierarchy = "week_start"
+    actions = ["publish", "rebuild"]
+    fields = ["week_start", "status", "figures", "lead", "highlights", "built_at", "published_at", "mailed"]
+    readonly_fields = ["week_start", "status", "figures", "built_at", "published_at", "mailed"]
+    change_list_template = "admin/events/weeklysummary/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WeeklySummary]:
+        # Messages sent per summary in the same query as the list (no other join here to inflate the count).
+        sent = Count("deliveries", filter=Q(deliveries__sent_at__isnull=False))
+        return super().get_queryset(request).annotate(n_sent=sent)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # summaries are built from the figures ("Build a week" on the list), never typed in
+
+    def get_urls(self):
+        build = self.admin_site.admin_view(self.build_view)
+        return [path("build/", build, name="events_weeklysummary_build"), *super().get_urls()]
+
+    @admin.display(description="week", ordering="week_start")
+    def week(self, summary: WeeklySummary) -> str:
+        return str(summary)
+
+    @admin.display(description="dates")
+    def week_range(self, summary: WeeklySummary) -> str:
+        return summaries.week_range_label(summary.week_start)
+
+    @admin.display(description="events")
+    def events(self, summary: WeeklySummary) -> int | str:
+        return summary.data.get("headline", {}).get("events", "-")
+
+    @admin.display(description="mailed to")
+    def mailed(self, summary: WeeklySummary) -> int:
+        if hasattr(summary, "n_sent"):
+            return summary.n_sent
+        return summary.deliveries.filter(sent_at__isnull=False).count()
+
+    @admin.display(description="figures")
+    def figures(self, summary: WeeklySummary) -> SafeString | str:
+        if not summary.data:
+            return "Not built yet: use the Rebuild action."
+        return format_html(
+            '{}<br><a href="{}" target="_blank" rel="noopener">Preview the page as readers will see it</a>',
+            summaries.headline_sentence(summary.data),
+            reverse("events:summary_detail", args=[summary.week_start]),
+        )
+
+    @admin.action(description="Publish and email to subscribers")
+    def publish(self, request: HttpRequest, queryset: QuerySet[WeeklySummary]) -> None:
+        for summary in queryset.order_by("week_start"):
+            try:
+                summary_publish(summary, request.user)
+            except SummaryError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                self.message_user(request, f"{summary} published; the email is on its way to subscribers.")
+
+    @admin.action(description="Rebuild figures (keeps the lead and edited highlights)")
+    def rebuild(self, request: HttpRequest, queryset: QuerySet[WeeklySummary]) -> None:
+        for summary in queryset.order_by("week_start"):
+            try:
+                # The editor asked for it, so a published summary's figures are refreshed too (nobody is re-mailed).
+                summary_build(summary.week_start, refresh_published=True)
+            except SummaryError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                self.message_user(request, f"{summary} rebuilt.")
+
+    def build_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        form = BuildWeekForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                summary = summary_build(form.cleaned_data["day"])
+            except SummaryError as exc:
+                form.add_error("day", str(exc))
+            else:
+                self.message_user(request, f"{summary} built.")
+                return HttpResponseRedirect(reverse("admin:events_weeklysummary_change", args=[summary.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Build a weekly summary",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/events/weeklysummary/build.html", context)
+
+
+class SubscriberState(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Receiving"), ("pending", "Awaiting confirmation"), ("unsubscribed", "Unsubscribed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+        if self.value() == "pending":
+            return queryset.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+        if self.value() == "unsubscribed":
+            return queryset.filter(unsubscribed_at__isnull=False)
+        return queryset
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "state", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = [SubscriberState]
+    search_fields = ["email"]
+    ordering = ["email"]
+    readonly_fields = ["email", "created_at", "confirmed_at", "unsubscribed_at"]
+    fields = readonly_fields
+    actions = ["unsubscribe"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # confirmed opt-in only: people subscribe themselves through /summaries/subscribe/
+
+    @admin.display(description="state")
+    def state(self, subscriber: Subscriber) -> str:
+        if subscriber.unsubscribed_at:
+            return "unsubscribed"
+        return "receiving" if subscriber.confirmed_at else "awaiting confirmation"
+
+    @admin.action(description="Unsubscribe (stop all mail)")
+    def unsubscribe(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
+        count = 0
+        for subscriber in queryset.filter(unsubscribed_at__isnull=True).order_by("id"):
+            subscriber_unsubscribe(subscriber.token)
+            count += 1
+        self.message_user(request, f"{count} subscriber(s) unsubscribed.")

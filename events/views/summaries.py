@@ -1,0 +1,148 @@
+"""Weekly summaries for stakeholders: list, printable page, Atom feed, and the subscription pages.
+
+A summary page renders only the figures stored on the summary (computed at build time), so it costs the same few
+queries however many events the week had.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from events import summaries
+from events.services.summaries import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
+
+logger = logging.getLogger(__name__)
+
+SUMMARIES_PER_PAGE = 20
+
+
+class IsoWeekConverter:
+    """``2025-W14`` in a URL <-> the Monday of that ISO week; a week that does not exist is a 404."""
+
+    regex = r"[0-9]{4}-W[0-9]{2}"
+
+    def to_python(self, value: str) -> date:
+        year, week = value.split("-W")
+        return summaries.week_from_label(int(year), int(week))
+
+    def to_url(self, value: date) -> str:
+        return summaries.week_label(summaries.week_monday(value))
+
+
+def summary_list(request: HttpRequest) -> HttpResponse:
+    # Queries: COUNT of published summaries, then one page of them.
+    page = Paginator(summaries.published_summaries(), SUMMARIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "summaries/summary_list.html", {"page": page})
+
+
+def summary_detail(request: HttpRequest, week_start: date) -> HttpResponse:
+    # One query: the summary row, whose stored data holds every figure on the page. Editors may preview a draft.
+    summary = summaries.summary_for_week(week_start, include_drafts=request.user.is_staff)
+    if summary is None or not summary.data:
+        raise Http404("No summary has been published for this week.")
+    return render(request, "summaries/summary_detail.html", summaries.summary_context(summary))
+
+
+class SummaryFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Idlib Tracker: weekly summaries"
+    subtitle = "One page a week on the Idlib crisis, from events reviewed by editors."
+    description_template = "summaries/feed_item.html"
+
+    def link(self) -> str:
+        return reverse("events:summary_list")
+
+    def items(self):
+        return summaries.published_summaries()[:SUMMARIES_PER_PAGE]
+
+    def item_title(self, item) -> str:
+        return f"Weekly summary {item.data['label']} ({item.data['range']})"
+
+    def item_link(self, item) -> str:
+        return reverse("events:summary_detail", args=[item.week_start])
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(filter(None, [item.published_at, item.built_at]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = kwargs["item"]
+        context.update(
+            headline_sentence=summaries.headline_sentence(summary.data),
+            highlights=summaries.highlight_lines(summary.highlights),
+        )
+        return context
+
+
+# --- Subscription ----------------------------------------------------------------------------------------------
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label="Your email address", max_length=254)
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscriber_subscribe(form.cleaned_data["email"])
+        except ValidationError as exc:
+            form.add_error("email", exc)
+        except OSError:
+            # SMTP down (smtplib errors are OSErrors): the address is kept; submitting again resends.
+            logger.exception("subscriber.confirmation_failed")
+            form.add_error(None, "We could not send the confirmation email just now. Please try again later.")
+            return render(request, "summaries/subscribe.html", {"form": form}, status=503)
+        else:
+            # The same answer whether or not the address was already subscribed: nothing to learn from the form.
+            return render(request, "summaries/subscribe_sent.html", {"email": form.cleaned_data["email"]})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "summaries/subscribe.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # GET only shows a button: mail scanners that open every link must not confirm on someone's behalf.
+    if request.method == "POST":
+        subscriber = subscriber_confirm(token)
+        if subscriber is None:
+            return _unknown_token(request)
+        return render(request, "summaries/confirmed.html", {"subscriber": subscriber})
+    if not summaries.subscriber_token_exists(token):
+        return _unknown_token(request)
+    return render(request, "summaries/confirm.html", {"token": token})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session; the token is the secret.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    # GET only shows a button, so a link scanner cannot unsubscribe anyone; POST (ours or the mail client's) does.
+    if request.method == "POST":
+        subscriber = subscriber_unsubscribe(token)
+        if subscriber is None:
+            return _unknown_token(request)
+        return render(request, "summaries/unsubscribed.html", {"subscriber": subscriber})
+    if not summaries.subscriber_token_exists(token):
+        return _unknown_token(request)
+    return render(request, "summaries/unsubscribe.html", {"token": token, "site_url": settings.SITE_URL})
+
+
+def _unknown_token(request: HttpRequest) -> HttpResponse:
+    return render(request, "summaries/unknown_token.html", status=404)
