@@ -203,6 +203,11 @@ EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env.get_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "Idlib Tracker <tracker@localhost>")
+# A hung SMTP server must not hold a mailing task until its hard time limit.
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 20, minimum=1)
+# Where EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes messages instead of sending them
+# (staging, and the tests that count what a real Celery worker sent).
+EMAIL_FILE_PATH = env.get_str("EMAIL_FILE_PATH") or str(BASE_DIR / "artifacts" / "mail")
 SITE_URL = env.get_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Security -------------------------------------------------------------------------------------------------
