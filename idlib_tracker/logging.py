@@ -21,6 +21,13 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 payload[key] = value if isinstance(value, str | int | float | bool | None) else repr(value)
+        # Django's own request loggers (django.request: every 4xx/5xx) pass the request object: name what it was
+        # rather than its repr, and never its headers or body, which may carry cookies and passwords.
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "META"):
+            from idlib_tracker.client_ip import client_ip
+
+            payload["request"] = {"method": request.method, "path": request.path, "client_ip": client_ip(request)}
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False)

@@ -21,3 +21,21 @@ class LoginRequiredSwitchMiddleware:
         ):
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before host validation and the HTTPS redirect.
+
+    Load balancers and the container health check call it by IP over plain HTTP, with a Host header that is not
+    in ALLOWED_HOSTS; it says only which part is down, so answering it for any host is safe.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            from idlib_tracker.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

@@ -6,6 +6,7 @@ with DATABASE_URL / REDIS_URL set it uses PostgreSQL and Redis.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes first: answered for any Host, over plain HTTP, and kept out of the access log (one every few
+    # seconds per container would drown it).
+    "idlib_tracker.middleware.HealthCheckMiddleware",
+    # Next, so the access log line times and records every other response, redirects and errors included.
+    "idlib_tracker.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -246,13 +252,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Brute-force protection for the admin login: lock (user, IP) for an hour after 5 failures. The client IP is
-# read from X-Forwarded-For only as set by our own proxy (the last hop), so a client cannot forge it.
+# read from X-Forwarded-For only as far as our own proxies wrote it (DJANGO_PROXY_COUNT hops from the right), so
+# a client cannot forge it. axes 8 reads proxies only through the optional django-ipware (not installed; its
+# AXES_IPWARE_* settings would be ignored), hence AXES_CLIENT_IP_CALLABLE.
+PROXY_COUNT = env.get_int("DJANGO_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "idlib_tracker.client_ip.client_ip"
 AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env.get_int("AXES_COOLOFF_HOURS", 1, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 60, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.get_int("DJANGO_PROXY_COUNT", 0, minimum=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_LOCKOUT_CALLABLE = "idlib_tracker.lockout.lockout_response"
 
 # Structured logs (one JSON object a line) to stdout, for docker logs and log shippers.
 LOGGING = {

@@ -1,0 +1,15 @@
+"""gunicorn settings for the `web` service and bench_load: `--config python:idlib_tracker.gunicorn_conf`."""
+
+import os
+
+# Inside the container; docker-compose.yml publishes it on the host's loopback only, for the TLS proxy.
+bind = "0.0.0.0:8000"
+# gunicorn's own variable; two per core is its documented rule of thumb. Each worker holds one DB connection.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# A page that takes longer than this is a bug: the worker is replaced rather than left hanging.
+timeout = 30
+graceful_timeout = 20
+# Django writes one JSON access line per request (idlib_tracker.request_log); gunicorn's own access log would
+# duplicate it in another format.
+accesslog = None
+errorlog = "-"
