@@ -45,3 +45,26 @@ def validate_zone_geometry(value: Any) -> None:
             _check_polygon(polygon, f"MultiPolygon polygon {p + 1}")
     else:
         raise ValidationError(f"The geometry type must be Polygon or MultiPolygon, not {kind!r}.")
+
+
+def _in_ring(lon: float, lat: float, ring: list) -> bool:
+    # Ray casting: count crossings of a ray going east from the point.
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def geometry_contains(geometry: dict, lon: float, lat: float) -> bool:
+    """Whether a validated Polygon / MultiPolygon contains the point (holes excluded), in plain Python: the place
+    page asks this of every zone without a GIS database."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    for rings in polygons:
+        if _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, hole) for hole in rings[1:]):
+            return True
+    return False

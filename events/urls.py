@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from events.views import pages, summaries
+from events.feeds import events_feed
+from events.views import api, pages, summaries
 
 register_converter(summaries.IsoWeekConverter, "isoweek")
 
@@ -10,6 +11,13 @@ urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("events/<int:pk>/", pages.event_detail, name="detail"),
     path("places/<slug:slug>/", pages.place_detail, name="place"),
+    path("timeline/", pages.timeline, name="timeline"),
+    path("map/", pages.map_page, name="map"),
+    path("events/feed/", events_feed, name="feed"),
+    path("api/events.csv", api.events_csv, name="events_csv"),
+    path("api/events.json", api.events_json, name="events_json"),
+    path("api/events.geojson", api.events_geojson, name="events_geojson"),
+    path("api/zones.geojson", api.zones_geojson, name="zones_geojson"),
     path("summaries/", summaries.summary_list, name="summary_list"),
     path("summaries/feed/", summaries.SummaryFeed(), name="summary_feed"),
     path("summaries/subscribe/", summaries.subscribe, name="summary_subscribe"),

@@ -1,0 +1,25 @@
+/* Timeline filter form: the sub-type list offers only the sub-types of the chosen event type. Without this
+   script every sub-type stays available and the server checks the pair. */
+(function () {
+  "use strict";
+  var typeSelect = document.querySelector("select[data-subtype-target]");
+  if (!typeSelect) {
+    return;
+  }
+  var subSelect = document.getElementById(typeSelect.dataset.subtypeTarget);
+
+  function sync() {
+    var chosen = typeSelect.value;
+    subSelect.querySelectorAll("optgroup").forEach(function (group) {
+      var match = !chosen || group.label === chosen;
+      group.hidden = !match;
+      group.disabled = !match;
+      if (!match && group.querySelector("option:checked")) {
+        subSelect.value = "";
+      }
+    });
+  }
+
+  typeSelect.addEventListener("change", sync);
+  sync();
+})();

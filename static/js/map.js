@@ -1,0 +1,184 @@
+/* The map page: control zones on the chosen date (date input or slider) and the events of the window before it.
+   Zones and events come from /api/zones.geojson and /api/events.geojson; the URL follows the controls so a view
+   can be shared. Zones are vector layers, so they draw without tiles. */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || typeof window.L === "undefined" || !window.IdlibMap) {
+    return;
+  }
+  var M = window.IdlibMap;
+  var config = M.readConfig(el.dataset.config);
+  var map = M.createMap(el, config, { zoom: 8.5 });
+  var zones = M.zonesLayer().addTo(map);
+  var events = window.L.geoJSON(null, {
+    pointToLayer: function (feature, latlng) {
+      return window.L.circleMarker(latlng, {
+        className: "event-marker",
+        radius: 6,
+        color: "#ffffff",
+        weight: 1,
+        fillColor: feature.properties.color,
+        fillOpacity: 0.9
+      });
+    },
+    onEachFeature: function (feature, layer) {
+      layer.bindPopup(M.eventPopup(feature.properties));
+    }
+  }).addTo(map);
+
+  var form = document.getElementById("map-form");
+  var dateInput = document.getElementById("map-date");
+  var slider = document.getElementById("map-slider");
+  var daysSelect = document.getElementById("map-days");
+  var status = document.getElementById("map-status");
+  var legendZones = document.getElementById("legend-zones");
+  var legendEvents = document.getElementById("legend-events");
+  var DAY = 86400000;
+  var first = Date.parse(config.first + "T00:00:00Z");
+  var last = Date.parse(config.today + "T00:00:00Z");
+  var fitted = false;
+  var pending = null;
+
+  function iso(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+  function dayIndex(isoDate) {
+    return Math.round((Date.parse(isoDate + "T00:00:00Z") - first) / DAY);
+  }
+
+  slider.min = "0";
+  slider.max = String(Math.max(0, Math.round((last - first) / DAY)));
+  slider.value = String(Math.max(0, dayIndex(config.date)));
+  slider.disabled = false;
+  slider.setAttribute("aria-valuetext", config.date);
+  var ticks = document.getElementById("zone-changes");
+  config.changes.forEach(function (d) {
+    var option = document.createElement("option");
+    option.value = String(dayIndex(d));
+    option.label = d;
+    ticks.appendChild(option);
+  });
+
+  function swatch(color) {
+    var box = M.element("span", "legend__swatch");
+    box.style.backgroundColor = color;
+    box.setAttribute("aria-hidden", "true");
+    return box;
+  }
+
+  function legendItem(list, color, label, count) {
+    var item = M.element("li", "legend__item");
+    item.appendChild(swatch(color));
+    item.appendChild(M.element("span", "legend__label", label));
+    if (count !== undefined) {
+      item.appendChild(M.element("span", "legend__count", count));
+    }
+    list.appendChild(item);
+  }
+
+  function drawLegend(zoneData, eventData) {
+    legendZones.replaceChildren();
+    var controllers = new Map();
+    zoneData.features.forEach(function (f) {
+      var key = f.properties.controller_slug;
+      var entry = controllers.get(key) || { name: f.properties.controller, color: f.properties.color, zones: 0 };
+      entry.zones += 1;
+      controllers.set(key, entry);
+    });
+    controllers.forEach(function (entry) {
+      legendItem(legendZones, entry.color, entry.name, entry.zones === 1 ? "1 zone" : entry.zones + " zones");
+    });
+    if (!controllers.size) {
+      legendZones.appendChild(M.element("li", "muted", "No zone recorded on this date."));
+    }
+    legendEvents.replaceChildren();
+    var byType = {};
+    eventData.features.forEach(function (f) {
+      byType[f.properties.event_type] = (byType[f.properties.event_type] || 0) + 1;
+    });
+    Object.keys(config.typeColors).forEach(function (type) {
+      legendItem(legendEvents, config.typeColors[type], type, byType[type] || 0);
+    });
+  }
+
+  function eventsQuery(day) {
+    var params = new URLSearchParams(config.filters);
+    params.set("to", day);
+    params.set("from", iso(Date.parse(day + "T00:00:00Z") - (Number(daysSelect.value) - 1) * DAY));
+    return params;
+  }
+
+  function load(day) {
+    if (pending) {
+      pending.abort();
+    }
+    pending = new AbortController();
+    var signal = pending.signal;
+    status.textContent = "Loading " + day + "…";
+    el.setAttribute("aria-busy", "true");
+    var params = eventsQuery(day);
+    Promise.all([
+      M.fetchJSON(config.zonesUrl + "?date=" + encodeURIComponent(day), signal),
+      M.fetchJSON(config.eventsUrl + "?" + params.toString(), signal)
+    ]).then(function (results) {
+      zones.clearLayers();
+      zones.addData(results[0]);
+      events.clearLayers();
+      events.addData(results[1]);
+      drawLegend(results[0], results[1]);
+      var n = results[1].features.length;
+      status.textContent = results[0].features.length + " zones on " + day + "; " + n + (n === 1 ? " event" : " events") +
+        " from " + params.get("from") + (results[1].truncated ? " (newest shown)" : "") + ".";
+      el.dataset.date = day;
+      el.setAttribute("aria-busy", "false");
+      if (!fitted && zones.getLayers().length) {
+        map.fitBounds(zones.getBounds(), { padding: [12, 12] });
+        fitted = true;
+      }
+    }).catch(function (error) {
+      if (error.name !== "AbortError") {
+        status.textContent = "Could not load the map data: " + error.message;
+        el.setAttribute("aria-busy", "false");
+      }
+    });
+  }
+
+  function syncUrl(day) {
+    var url = new URL(window.location.href);
+    url.searchParams.set("date", day);
+    url.searchParams.set("days", daysSelect.value);
+    window.history.replaceState(null, "", url.toString());
+  }
+
+  function choose(day, fromSlider) {
+    dateInput.value = day;
+    if (!fromSlider) {
+      slider.value = String(dayIndex(day));
+    }
+    slider.setAttribute("aria-valuetext", day);
+    syncUrl(day);
+    load(day);
+  }
+
+  var timer = null;
+  slider.addEventListener("input", function () {
+    var day = iso(first + Number(slider.value) * DAY);
+    dateInput.value = day;
+    slider.setAttribute("aria-valuetext", day);
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { choose(day, true); }, 150);
+  });
+  dateInput.addEventListener("change", function () {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(dateInput.value)) {
+      choose(dateInput.value, false);
+    }
+  });
+  daysSelect.addEventListener("change", function () { choose(dateInput.value, false); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    choose(dateInput.value, false);
+  });
+
+  load(config.date);
+})();

@@ -1,0 +1,88 @@
+/* Shared by the map page and the small maps: Leaflet set-up that works offline (zones are vector layers; the
+   tile layer is optional) and popups built from DOM text nodes, so nothing from a feed is parsed as HTML. */
+(function () {
+  "use strict";
+  var NW_SYRIA = [35.85, 36.65];
+
+  function readConfig(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function createMap(el, config, options) {
+    var map = window.L.map(el, Object.assign({ center: NW_SYRIA, zoom: 8, zoomSnap: 0.5 }, options || {}));
+    if (config.tiles) {
+      window.L.tileLayer(config.tiles, {
+        maxZoom: 17,
+        attribution: "&copy; OpenStreetMap contributors"
+      }).addTo(map);
+    }
+    map.attributionControl.setPrefix(false);
+    return map;
+  }
+
+  function zonesLayer() {
+    return window.L.geoJSON(null, {
+      style: function (feature) {
+        return {
+          className: "zone",
+          color: feature.properties.color,
+          weight: 1.5,
+          opacity: 0.9,
+          fillColor: feature.properties.color,
+          fillOpacity: 0.3
+        };
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindTooltip(feature.properties.controller + ": " + feature.properties.name, { sticky: true });
+      }
+    });
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+    }
+    return node;
+  }
+
+  function eventPopup(props) {
+    var box = element("div", "popup");
+    box.appendChild(element("p", "popup__meta", props.date + " · " + props.event_type));
+    var title = element("p", "popup__title");
+    var link = element("a", null, props.title);
+    link.href = props.url;
+    title.appendChild(link);
+    box.appendChild(title);
+    var detail = props.sub_event_type + (props.place ? " · " + props.place : "");
+    if (props.fatalities !== null && props.fatalities !== undefined) {
+      detail += " · " + props.fatalities + " killed";
+    }
+    box.appendChild(element("p", "popup__detail", detail));
+    return box;
+  }
+
+  function fetchJSON(url, signal) {
+    return fetch(url, { signal: signal, headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) {
+        return response.json().then(function (body) {
+          throw new Error((body.messages || [response.statusText]).join(" "));
+        });
+      }
+      return response.json();
+    });
+  }
+
+  window.IdlibMap = {
+    readConfig: readConfig,
+    createMap: createMap,
+    zonesLayer: zonesLayer,
+    eventPopup: eventPopup,
+    element: element,
+    fetchJSON: fetchJSON
+  };
+})();
