@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from events import tasks
 from events.admin.queries import count_per_row
 from events.models import Article, Feed
 from events.services.curation import feeds_set_active
@@ -82,8 +83,6 @@ class FeedAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Fetch now", permissions=["change"])
     def fetch_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
-        from events import tasks  # TODO(admin): top-level import once events/tasks.py has landed
-
         feed_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
         for feed_id in feed_ids:
             # After commit: the worker must see whatever this request wrote, and never a rolled-back state.
