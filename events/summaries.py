@@ -316,15 +316,15 @@ def headline_sentence(data: dict[str, Any]) -> str:
 
 
 def default_highlights(data: dict[str, Any]) -> str:
-    """Highlights an editor starts from, one per line: the figure line, then the facts a reader asks first."""
-    lines = [headline_sentence(data)]
+    """Highlights an editor starts from, one per line: the facts a reader asks first after the figure line."""
+    lines = []
     if data["headline"]["fatalities"]:
         fatalities = data["headline"]["fatalities"]
         lines.append(f"{fatalities} reported {'fatality' if fatalities == 1 else 'fatalities'} in published events.")
     deadliest = max(data["top_events"], key=lambda event: event["fatalities"] or 0, default=None)
     if deadliest and deadliest["fatalities"]:
-        where = f" in {deadliest['place']}" if deadliest["place"] else ""
-        lines.append(f"Deadliest: {deadliest['title']}{where} ({deadliest['fatalities']} killed).")
+        where = f"{deadliest['place']}, " if deadliest["place"] else ""
+        lines.append(f"Deadliest: {deadliest['title']} ({where}{deadliest['fatalities']} killed).")
     if data["top_events"] and data["top_events"][0]["sources"] > 1:
         top = data["top_events"][0]
         lines.append(f"Most reported: {top['title']} ({top['sources']} sources).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -20,7 +21,7 @@ def day(offset: int) -> dt.date:
 
 
 @pytest.fixture(autouse=True)
-def _test_client_settings(settings, tmp_path):
+def _test_client_settings(settings):
     # The test client speaks plain HTTP; with DEBUG off the site would redirect it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
     # No collectstatic before tests: plain storage instead of the hashed manifest.
@@ -29,6 +30,8 @@ def _test_client_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SITE_URL = "https://tracker.example.org"
+    # A key prefix of its own, so one test's "confirmation just sent" throttle is not another's (same cache backend).
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture

@@ -36,14 +36,14 @@ def test_rebuilding_a_week_updates_its_draft_and_never_duplicates(db):
 
 
 def test_a_rebuild_keeps_the_editors_lead_and_edited_highlights(db):
-    make_event(day(1))
+    make_event(day(1), title="Shelling of Ariha", fatalities=2)
     summary = summary_build(WEEK)
-    assert summary.highlights.startswith("1 published event, up 1 on last week's 0")
+    assert summary.highlights == "2 reported fatalities in published events.\nDeadliest: Shelling of Ariha (2 killed)."
 
     # Untouched generated highlights follow the figures...
-    make_event(day(2))
+    make_event(day(2), title="Strike on Sarmada", fatalities=5)
     summary = summary_build(WEEK)
-    assert summary.highlights.startswith("2 published events, up 2 on last week's 0")
+    assert summary.highlights == "7 reported fatalities in published events.\nDeadliest: Strike on Sarmada (5 killed)."
 
     # ...an editor's lead and edited highlights survive every rebuild.
     summary.lead = "A quieter week on the front lines."
@@ -57,13 +57,13 @@ def test_a_rebuild_keeps_the_editors_lead_and_edited_highlights(db):
 
 
 def test_a_published_summary_keeps_its_figures_unless_refreshed_on_purpose(db, django_capture_on_commit_callbacks):
-    make_event(day(1))
+    make_event(day(1), fatalities=1)
     summary = summary_build(WEEK)
     summary.lead = "As sent."
     summary.save()
     with django_capture_on_commit_callbacks(execute=False):
         summary_publish(summary)
-    make_event(day(2))
+    make_event(day(2), fatalities=4)
 
     # The Monday task and a plain rebuild leave what stakeholders were sent alone.
     unchanged = summary_build(WEEK)
@@ -73,7 +73,8 @@ def test_a_published_summary_keeps_its_figures_unless_refreshed_on_purpose(db, d
     assert refreshed.data["headline"]["events"] == 2
     assert refreshed.status == SummaryStatus.PUBLISHED
     assert refreshed.lead == "As sent."
-    assert refreshed.highlights.startswith("1 published event")  # the highlights stay as published
+    assert refreshed.data["headline"]["fatalities"] == 5
+    assert refreshed.highlights.startswith("1 reported fatality")  # the highlights stay as published
     assert WeeklySummary.objects.count() == 1
 
 

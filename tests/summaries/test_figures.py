@@ -40,6 +40,19 @@ def test_known_week_has_exactly_the_expected_figures(known_week):
     ]
 
 
+def test_generated_highlights_of_the_known_week(known_week):
+    data = summaries.compute_week(WEEK)
+
+    assert summaries.default_highlights(data).splitlines() == [
+        "25 reported fatalities in published events.",
+        "Deadliest: Assault on Ariha (Ariha, 12 killed).",
+        "Most reported: Air strike on Atarib (3 sources).",
+        "Hayat Tahrir al-Sham no longer holds Saraqib pocket (opposition) (2025-04-02).",
+        "Syrian Arab Army took control of Saraqib pocket (2025-04-02).",
+        "Most events in Idlib governorate (3).",
+    ]
+
+
 def test_top_events_rank_by_sources_then_fatalities(known_week):
     top = summaries.compute_week(WEEK)["top_events"]
 

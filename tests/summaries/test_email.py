@@ -1,0 +1,119 @@
+"""Mailing a published summary in-process: who gets it, what it says, and claims that survive failures.
+
+The same under a real Celery worker, with retries and concurrent runs: test_email_worker.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from events.models import SummaryDelivery
+from events.services.summaries import SummaryEmailIncomplete, summary_build, summary_email_send, summary_publish
+from tests.processes import free_port
+from tests.summaries.builders import make_event, make_subscriber
+from tests.summaries.conftest import WEEK, day
+
+
+@pytest.fixture
+def published(db, django_capture_on_commit_callbacks):
+    def publish(lead: str = ""):
+        summary = summary_build(WEEK)
+        summary.lead = lead
+        summary.save()
+        with django_capture_on_commit_callbacks(execute=False):
+            summary_publish(summary)
+        return summary
+
+    return publish
+
+
+@pytest.fixture
+def audience(db):
+    return {
+        "confirmed": [make_subscriber(f"reader{n}@example.org") for n in range(3)],
+        "pending": make_subscriber("pending@example.org", confirmed=False),
+        "gone": make_subscriber("gone@example.org", unsubscribed=True),
+    }
+
+
+def test_each_confirmed_subscriber_gets_one_message_with_its_own_unsubscribe_link(
+    known_week, published, audience, mailoutbox
+):
+    summary = published(lead="Fighting spread south.")
+
+    assert summary_email_send(summary.pk) == 3
+    assert summary_email_send(summary.pk) == 0  # a second run finds everyone claimed
+
+    assert sorted(m.to[0] for m in mailoutbox) == [f"reader{n}@example.org" for n in range(3)]
+    by_address = {m.to[0]: m for m in mailoutbox}
+    for subscriber in audience["confirmed"]:
+        message = by_address[subscriber.email]
+        url = f"https://tracker.example.org/summaries/unsubscribe/{subscriber.token}/"
+        assert message.extra_headers["List-Unsubscribe"] == f"<{url}>"
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert message.subject == "Idlib weekly summary 2025-W14 (31 Mar \u2013 6 Apr 2025)"
+        assert url in message.body
+        html = message.alternatives[0][0]
+        assert message.alternatives[0][1] == "text/html" and f'href="{url}"' in html
+    message = mailoutbox[0]
+    assert "5 published events, up 3 (+150%) on last week's 2" in message.body
+    assert "Fighting spread south." in message.body
+    assert f"https://tracker.example.org/events/{known_week.e3.id}/" in message.body
+    assert "https://tracker.example.org/map/?date=2025-04-01" in message.body
+    assert "https://tracker.example.org/summaries/2025-W14/" in message.body
+    assert f'href="https://tracker.example.org/events/{known_week.e3.id}/"' in message.alternatives[0][0]
+    assert SummaryDelivery.objects.filter(summary=summary, sent_at__isnull=False).count() == 3
+
+
+def test_a_week_without_events_says_so_in_the_email(published, audience, mailoutbox):
+    summary_email_send(published().pk)
+
+    message = mailoutbox[0]
+    assert "No published events were recorded in this week." in message.body
+    assert "No published events were recorded in this week." in message.alternatives[0][0]
+
+
+def test_a_draft_is_never_mailed(db, audience, mailoutbox):
+    make_event(day(1))
+    draft = summary_build(WEEK)
+
+    assert summary_email_send(draft.pk) == 0
+    assert mailoutbox == [] and not SummaryDelivery.objects.exists()
+
+
+def test_a_failed_send_releases_its_claim_for_the_retry(published, audience, settings, mailoutbox):
+    summary = published()
+    # A real SMTP connection to a port where nothing listens: every send fails.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+
+    with pytest.raises(SummaryEmailIncomplete, match="3 of 3 messages"):
+        summary_email_send(summary.pk)
+    assert not SummaryDelivery.objects.exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert summary_email_send(summary.pk) == 3
+    assert len(mailoutbox) == 3
+
+
+def test_a_recipient_claimed_by_a_run_that_died_is_not_mailed_again(published, audience, mailoutbox):
+    """At most once: a claim without sent_at may have been sent just before the worker died."""
+    summary = published()
+    claimed = audience["confirmed"][0]
+    SummaryDelivery.objects.create(summary=summary, subscriber=claimed)
+
+    assert summary_email_send(summary.pk) == 2
+    assert claimed.email not in [m.to[0] for m in mailoutbox]
+
+
+def test_a_confirmation_that_cannot_be_sent_says_so_and_can_be_retried(client, db, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+
+    response = client.post("/summaries/subscribe/", {"email": "ana@example.org"})
+
+    assert response.status_code == 503
+    assert "could not send the confirmation email" in response.content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert client.post("/summaries/subscribe/", {"email": "ana@example.org"}).status_code == 200
+    assert len(mailoutbox) == 1
