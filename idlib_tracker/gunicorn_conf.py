@@ -13,3 +13,6 @@ graceful_timeout = 20
 # duplicate it in another format.
 accesslog = None
 errorlog = "-"
+# gunicorn's control socket lives under $HOME, which the image's unprivileged user cannot write, and would be shared
+# by every gunicorn on a host; nothing of ours uses it.
+control_socket_disable = True

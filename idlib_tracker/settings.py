@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
 from celery.schedules import crontab
@@ -102,6 +103,9 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # An unreachable database must fail a request (and /healthz) within seconds, not hang a worker.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     DATABASES = {
         "default": {
@@ -188,7 +192,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here at image build; WhiteNoise serves from it. Tests collect into a folder of their own.
+STATIC_ROOT = Path(env.get_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -236,12 +241,17 @@ if not DEBUG:
 # The pages load Chart.js and Leaflet from this CDN only (pinned, with SRI); map tiles from the OSM tile server.
 CDN_ORIGIN = "https://cdn.jsdelivr.net"
 MAP_TILES_URL = env.get_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The CSP allows the tile server MAP_TILES_URL names, so changing provider does not blank the map; Leaflet's
+# {s} subdomain placeholder becomes a wildcard.
+_tiles = urlparse(MAP_TILES_URL)
+MAP_TILES_ORIGIN = f"{_tiles.scheme}://" + _tiles.netloc.replace("{s}", "*")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'", CDN_ORIGIN],
         "style-src": ["'self'", CDN_ORIGIN],
-        "img-src": ["'self'", "data:", "https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org"],
+        # Leaflet's stylesheets load their marker and toolbar images from beside themselves on the CDN.
+        "img-src": ["'self'", "data:", MAP_TILES_ORIGIN, CDN_ORIGIN],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

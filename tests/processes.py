@@ -73,3 +73,58 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
             return True
     except OSError:
         return False
+
+
+def collect_static(target: Path) -> Path:
+    """collectstatic as the image build runs it: DEBUG off, hashed and compressed names, into ``target``."""
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_STATIC_ROOT": str(target),
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "collectstatic-only-" + "k" * 50,
+    }
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True, timeout=300
+    )
+    return target
+
+
+def database_url() -> str:
+    """The URL of the database the tests run on (pytest-django's test_ database), for child processes."""
+    db = settings.DATABASES["default"]
+    assert db["ENGINE"].endswith("postgresql"), "child processes share the test database only on PostgreSQL"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2) -> subprocess.Popen:
+    """The site as production runs it (gunicorn with the project's config), on loopback, ready to answer."""
+    proc = start(
+        [
+            PYTHON, "-m", "gunicorn", "idlib_tracker.wsgi:application",
+            "--config", "python:idlib_tracker.gunicorn_conf",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        ],
+        log,
+        env,
+    )
+    try:
+        wait_until(lambda: port_open(port) or proc.poll() is not None, 60, f"gunicorn on port {port}")
+    except AssertionError:
+        stop(proc)
+        raise
+    if proc.poll() is not None:
+        raise AssertionError(f"gunicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+    return proc
+
+
+def production_env(static_root: Path, **extra: str) -> dict[str, str]:
+    """Environment of a production-mode child process on the test database and the tests' Redis."""
+    return {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "tracker.example.org,127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        **extra,
+    }
