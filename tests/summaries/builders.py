@@ -1,11 +1,12 @@
-"""Small builders for the summary tests: real rows with only the fields each test cares about."""
+"""Builders for the summary tests: one event at a time with exactly the sources, fatalities and status a figure
+needs (tests/factories.py builds in bulk; actors and places come from there)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 
-from actors.models import Actor, ActorKind, Statement
+from actors.models import Actor, Statement
 from events.models import (
     ActorRole,
     Article,
@@ -19,30 +20,16 @@ from events.models import (
     Subscriber,
 )
 from events.taxonomy import SUB_EVENT_TYPES, EventType
+from tests.factories import make_actor, make_feed, make_place, square
+
+__all__ = ["make_actor", "make_article", "make_event", "make_place", "make_statement", "make_subscriber", "make_zone"]
 
 _seq = itertools.count(1)
-
-SQUARE = {"type": "Polygon", "coordinates": [[[36.6, 35.9], [36.7, 35.9], [36.7, 36.0], [36.6, 36.0], [36.6, 35.9]]]}
-
-
-def make_place(name: str, admin1: str = "Idlib") -> Place:
-    n = next(_seq)
-    return Place.objects.create(
-        name=name, slug=f"{name.lower().replace(' ', '-')}-{n}", latitude=35.9, longitude=36.6, admin1=admin1
-    )
-
-
-def make_feed() -> Feed:
-    n = next(_seq)
-    return Feed.objects.create(name=f"Wire {n}", url=f"https://news.example.org/{n}/rss")
-
 
 
 def make_article(title: str = "Report", url: str | None = None) -> Article:
     n = next(_seq)
-    feed = Feed.objects.filter(name="Summary wire").first() or Feed.objects.create(
-        name="Summary wire", url="https://news.example.org/summary/rss"
-    )
+    feed = Feed.objects.filter(name="Summary wire").first() or make_feed("Summary wire")
     return Article.objects.create(
         feed=feed,
         guid=f"guid-{n}",
@@ -51,11 +38,6 @@ def make_article(title: str = "Report", url: str | None = None) -> Article:
         text=f"Article {n}.",
         content_hash=f"{n:064d}",
     )
-
-
-def make_actor(name: str) -> Actor:
-    n = next(_seq)
-    return Actor.objects.create(name=name, slug=f"{name.lower().replace(' ', '-')}-{n}", kind=ActorKind.OTHER)
 
 
 def make_event(
@@ -110,7 +92,7 @@ def make_statement(
 
 def make_zone(name: str, controller: Actor, valid_from: dt.date, valid_to: dt.date | None = None) -> ControlZone:
     return ControlZone.objects.create(
-        name=name, geometry=SQUARE, controller=controller, valid_from=valid_from, valid_to=valid_to
+        name=name, geometry=square(36.65, 35.95, 0.05), controller=controller, valid_from=valid_from, valid_to=valid_to
     )
 
 

@@ -41,9 +41,9 @@ def known_week(db):
     Published events per week, oldest first: 7 (five weeks back, outside the average), 4, 1, 3, 2 (last week), then
     5 this week; so the four-week average is (4 + 1 + 3 + 2) / 4 = 2.5.
     """
-    saraqib = make_place("Saraqib", "Idlib")
-    ariha = make_place("Ariha", "Idlib")
-    atarib = make_place("Atarib", "Aleppo")
+    saraqib = make_place("Saraqib", admin1="Idlib")
+    ariha = make_place("Ariha", admin1="Idlib")
+    atarib = make_place("Atarib", admin1="Aleppo")
     saa = make_actor("Syrian Arab Army")
     hts = make_actor("Hayat Tahrir al-Sham")
     russia = make_actor("Russia")
