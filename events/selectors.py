@@ -105,7 +105,7 @@ def with_display_relations(qs: QuerySet[Event]) -> QuerySet[Event]:
         Prefetch(
             "event_sources",
             queryset=EventSource.objects.select_related("article__feed").only(
-                "event_id", "article__url", "article__title", "article__feed__name"
+                "event_id", "sentence", "article__url", "article__title", "article__feed__name"
             ).order_by("id"),
         ),
     )
@@ -278,7 +278,7 @@ def event_detail(pk: int, statuses: tuple[str, ...]) -> Event | None:
 
 
 def event_statements(event: Event) -> list[Statement]:
-    return list(event.statements.select_related("speaker").order_by("-said_on", "-id"))
+    return list(public_statements().filter(event=event))
 
 
 @dataclass

@@ -101,19 +101,22 @@ def make_events(
     description: str = "",
     types: list[str] | None = None,
     per_day: int = 3,
+    spacing_days: int = 1,
+    numbered: bool = True,
 ) -> list[Event]:
-    """`count` events, `per_day` a day going back from `start`, cycling through types, places and actors.
+    """`count` events, `per_day` a day every `spacing_days` going back from `start`, cycling through types, places
+    and actors; titles get a running number unless `numbered` is false.
 
     Each gets an actor1 (and an actor2 when two or more actors are given) and one source article."""
     types = types or list(EventType.values)
     events = Event.objects.bulk_create(
         [
             Event(
-                title=f"{title} {i}",
+                title=f"{title} {i}" if numbered else title,
                 description=description,
                 event_type=types[i % len(types)],
                 sub_event_type=SUB_EVENT_TYPES[types[i % len(types)]][0],
-                occurred_on=start - timedelta(days=i // per_day),
+                occurred_on=start - timedelta(days=(i // per_day) * spacing_days),
                 place=places[i % len(places)] if places else None,
                 status=status,
                 fatalities=i % 4 or None,
@@ -196,6 +199,8 @@ def world(events: int = 10, *, start: date = date(2024, 3, 1), candidates: int =
     article = make_articles(feed, 1, title="Statement source")[0]
     make_statements(leader, article, 3, start=start)
     make_statements(rebels, article, 2, start=start, text="We hold our lines")
+    if built.events:
+        make_statements(state, article, 2, start=start, event=built.events[0], text="Our strikes hit only terrorists")
     switch = start - timedelta(days=10)
     built.zones = [
         make_zone(rebels, square(36.7, 35.95, 0.4), date(2020, 1, 1), switch, name="Idlib pocket"),

@@ -1,0 +1,76 @@
+"""Every page and export issues the same number of SQL queries at 10 and at 500 events: no query per row.
+
+The comment on each case lists the queries. Anonymous requests, so no session or user lookup is counted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.factories import world
+
+START = date(2024, 3, 1)
+
+
+def _pages(built) -> dict[str, tuple[str, int]]:
+    event = built.events[0]
+    middle = built.events[len(built.events) // 2]
+    return {
+        # events page + its actor roles + its sources; this week's counts by type; newest statements;
+        # latest weekly summary
+        "dashboard": ("/", 6),
+        # page of 51 rows (place joined) + actor roles + sources; chart: newest matching date + weekly counts;
+        # form choices: actors, places, governorates
+        "timeline": ("/timeline/", 8),
+        # as above, plus the actor's member ids (one recursive CTE) and the place's id and name, minus the
+        # chart's newest-date lookup (the range is given)
+        "timeline filtered": (
+            "/timeline/?actor=russia&type=Battles&type=Explosions%2FRemote+violence&governorate=Idlib"
+            "&place=saraqib&q=Event&from=2023-01-01&to=2024-12-31",
+            9,
+        ),
+        # as the first page, from the middle of the data
+        "timeline deep": (f"/timeline/?cursor={middle.occurred_on.isoformat()}.{middle.pk}", 8),
+        # first published event date; zone validity dates (for the slider)
+        "map": ("/map/?date=2024-02-20&days=30", 2),
+        # zones valid on the date, controller joined
+        "zones geojson": ("/api/zones.geojson?date=2024-02-20", 1),
+        # matching events with a place, place joined, newest first, capped
+        "events geojson": ("/api/events.geojson?from=2024-01-01&to=2024-03-01&type=Battles", 1),
+        # one keyset chunk of up to 2000 events + its actor roles + its sources (three queries a chunk)
+        "csv": ("/api/events.csv?governorate=Idlib", 3),
+        "json": ("/api/events.json", 3),
+        # newest 50 events + actor roles + sources
+        "atom": ("/events/feed/?type=Battles", 3),
+        # actor (parent joined); member ids (CTE); aliases; members; statements of actor and members; zones it
+        # controls; its events page + roles + sources; chart: newest date + weekly counts
+        "actor": ("/actors/russia/", 11),
+        # event (place joined) + actor roles + sources; its statements (speaker and article joined)
+        "event": (f"/events/{event.pk}/", 4),
+        # place; its newest events + roles + sources; every zone (point-in-polygon in Python)
+        "place": ("/places/saraqib/", 5),
+        # active actors, parent joined
+        "actor list": ("/actors/", 1),
+    }
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [10, 500])
+@pytest.mark.parametrize(
+    "name",
+    ["dashboard", "timeline", "timeline filtered", "timeline deep", "map", "zones geojson", "events geojson", "csv",
+     "json", "atom", "actor", "event", "place", "actor list"],
+)
+def test_query_count_is_constant(client, django_assert_num_queries, size, name):
+    built = world(size, start=START)
+    url, expected = _pages(built)[name]
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+        body = _body(response)  # streaming exports run their queries while being read
+    assert response.status_code == 200, body[:500]
+    assert len(body) > 200
