@@ -154,3 +154,17 @@ def test_the_page_costs_the_same_queries_however_many_events(client, db, publish
         response = client.get("/summaries/2025-W14/")
     assert response.status_code == 200
     assert f"{events} published events" in unescape(response.content.decode())
+
+
+def test_the_dashboard_links_the_latest_published_summary(client, db, publish):
+    assert "No weekly summary has been published yet." in client.get("/").content.decode()
+    make_event(day(1))
+    publish(WEEK)
+    publish(day(7))
+    summary_build(day(14))  # a newer draft stays off the dashboard
+
+    html = unescape(client.get("/").content.decode())
+
+    assert '<a href="/summaries/2025-W15/">Week 2025-W15: 7\u201313 Apr 2025</a>' in html
+    assert "0 published events, down from 1 the week before." in html
+    assert "2025-W16" not in html
