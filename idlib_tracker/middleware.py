@@ -11,7 +11,10 @@ class LoginRequiredSwitchMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         static = "/" + settings.STATIC_URL.lstrip("/")
-        self.open_prefixes = ("/" + settings.ADMIN_URL, "/healthz", static)
+        # Subscription links carry their own secret token, and unsubscribing must work from any mail client (RFC
+        # 8058 one-click POSTs come with no session), so they stay open on a private deployment too.
+        subscription_links = ("/summaries/confirm/", "/summaries/unsubscribe/")
+        self.open_prefixes = ("/" + settings.ADMIN_URL, "/healthz", static, *subscription_links)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (

@@ -131,3 +131,17 @@ def test_an_unsubscribed_address_must_confirm_again(db, mailoutbox):
     assert again.pk == old.pk and again.token != old.token
     assert again.confirmed_at is None and again.unsubscribed_at is None
     assert len(mailoutbox) == 1 and again.token in mailoutbox[0].body
+
+
+def test_unsubscribing_works_on_a_private_deployment(settings, db):
+    settings.SITE_LOGIN_REQUIRED = True
+    subscriber = make_subscriber("ana@example.org")
+    anonymous = Client()
+
+    assert anonymous.get("/summaries/").status_code == 302  # the summaries themselves need a login
+    response = anonymous.post(f"/summaries/unsubscribe/{subscriber.token}/", "List-Unsubscribe=One-Click",
+                              content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is not None
