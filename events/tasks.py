@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
 
 from events import summaries
+from events.services.feeds import feed_fetch, feeds_claim_due
 from events.services.summaries import SummaryEmailIncomplete, summary_build, summary_email_send
 
 
@@ -25,3 +30,35 @@ def build_weekly_summary() -> int:
 )
 def send_summary_emails(summary_id: int) -> int:
     return summary_email_send(summary_id)
+
+
+class FeedTemporarilyUnavailable(Exception):
+    """A fetch failed in a way that may pass (timeout, 5xx, connection refused): retried with backoff."""
+
+
+@shared_task(name="events.tasks.fetch_due_feeds")
+def fetch_due_feeds() -> int:
+    """Beat, every few minutes: claim each active feed that is due and enqueue one fetch for it."""
+    with transaction.atomic():
+        claimed = feeds_claim_due()
+        for feed_id in claimed:
+            # Enqueued only once the claims are committed, so a worker never sees a feed still unclaimed.
+            transaction.on_commit(partial(fetch_feed.delay, feed_id))
+    return len(claimed)
+
+
+@shared_task(
+    name="events.tasks.fetch_feed",
+    autoretry_for=(FeedTemporarilyUnavailable,),
+    retry_backoff=15,
+    retry_jitter=True,
+    # A countdown longer than the visibility timeout would be redelivered by Redis while still waiting.
+    retry_backoff_max=settings.CELERY_BROKER_VISIBILITY_TIMEOUT // 2,
+    max_retries=3,
+)
+def fetch_feed(feed_id: int) -> dict:
+    """Fetch one feed (under its per-feed lock, see feed_fetch); transient failures are retried."""
+    report = feed_fetch(feed_id)
+    if report.transient:
+        raise FeedTemporarilyUnavailable(report.error)
+    return report.as_dict()
