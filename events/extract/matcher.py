@@ -1,0 +1,142 @@
+"""Who and where: one Aho-Corasick automaton over every actor alias and place name.
+
+Built once from the gazetteer (the service caches it and rebuilds it when the tables change), then each article
+costs one fold and one scan in C. Matching is case- and diacritic-insensitive (see folding.py), whole words only,
+longest match first: "Islamic State of Iraq and the Levant" is one mention, and "Turkey" inside "Turkey-backed
+rebels" is part of the rebels (the gazetteer lists "Turkey-backed rebels" and "rebels backed by Turkey" as aliases
+of the National Front for Liberation, the Turkey-backed coalition in Idlib in 2018).
+
+Short all-capital aliases ("AP", "RT", "NFL", "HTS") only match capitals: folding would otherwise turn every "rt"
+or "ap" into an actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ahocorasick
+
+from events.extract.folding import Folded, fold, fold_key
+from events.extract.gazetteer import Gazetteer
+from events.extract.rules import Rules
+
+ACTOR = "actor"
+PLACE = "place"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    kind: str  # ACTOR or PLACE
+    target: int  # actor or place id
+    start: int  # offsets in the original text
+    end: int
+    text: str  # as written, modifiers included ("northern Hama")
+    # For places: "" for the place itself, "near" or "region" when a modifier widened it ("northern Hama").
+    scope: str = ""
+
+
+def _is_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return letters.isalpha() and letters.isupper() and len(letters) <= 5
+
+
+class Matcher:
+    """Finds gazetteer mentions in a text. Immutable once built; safe to share between threads."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: Rules) -> None:
+        self.gazetteer = gazetteer
+        self.rules = rules
+        targets: dict[str, set[tuple[str, int, bool]]] = {}
+        for names, kind in ((gazetteer.actor_names, ACTOR), (gazetteer.place_names, PLACE)):
+            for name, target in names:
+                key = fold_key(name)
+                if key:
+                    targets.setdefault(key, set()).add((kind, target, _is_acronym(name)))
+        self._automaton = ahocorasick.Automaton()
+        for key, entries in targets.items():
+            # An acronym flag on any entry makes the key case-sensitive: "NFL" the alias, not "nfl" in a word.
+            self._automaton.add_word(key, (len(key), tuple(sorted(entries))))
+        self.size = len(targets)
+        # "southern Idlib" is the governorate named after the city: city id -> governorate id.
+        governorates = {fold_key(p.admin1): p.id for p in gazetteer.places.values() if p.kind == "governorate"}
+        self._governorate_of = {
+            p.id: governorates[fold_key(p.name)]
+            for p in gazetteer.places.values()
+            if p.kind != "governorate" and fold_key(p.name) in governorates and fold_key(p.admin1) == fold_key(p.name)
+        }
+        if targets:
+            self._automaton.make_automaton()
+
+    def find(self, folded: Folded) -> list[Mention]:
+        """Every whole-word mention, longest first, without overlaps, in text order."""
+        if not self.size:
+            return []
+        original = folded.original
+        mentions: list[Mention] = []
+        for start, end, (_, entries) in scan(self._automaton, folded.text):
+            o_start, o_end = folded.span(start, end)
+            if any(acronym for _, _, acronym in entries) and not original[o_start:o_end].replace(".", "").isupper():
+                continue
+            scope, o_start, o_end = self._place_scope(folded, start, end, o_start, o_end, entries)
+            for kind, target, _ in entries:
+                if kind == PLACE and scope == "region":
+                    target = self._governorate_of.get(target, target)
+                mentions.append(
+                    Mention(kind, target, o_start, o_end, original[o_start:o_end], scope if kind == PLACE else "")
+                )
+        mentions.sort(key=lambda m: (m.start, m.kind))
+        return mentions
+
+    def _place_scope(
+        self, folded: Folded, start: int, end: int, o_start: int, o_end: int, entries: tuple
+    ) -> tuple[str, int, int]:
+        """"northern Hama", "Idlib countryside", "southern Idlib provinces": the place, widened, with its scope."""
+        if not any(kind == PLACE for kind, _, _ in entries):
+            return "", o_start, o_end
+        text = folded.text
+        scope = ""
+        before = text[max(0, start - 30):start].split()
+        for words in (2, 1):
+            phrase = " ".join(before[-words:]) if len(before) >= words else ""
+            if phrase and phrase in self.rules.place_prefixes:
+                scope = self.rules.place_prefixes[phrase]
+                new_start = start - len(phrase) - 1
+                o_start = folded.span(new_start, new_start + 1)[0]
+                break
+        after = text[end:end + 30].split()
+        for words in (2, 1):
+            phrase = " ".join(after[:words]) if len(after) >= words else ""
+            if phrase and phrase in self.rules.place_suffixes:
+                scope = scope or self.rules.place_suffixes[phrase]
+                new_end = end + 1 + len(phrase)
+                o_end = folded.span(new_end - 1, new_end)[1]
+                break
+        return scope, o_start, o_end
+
+
+def scan(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, object]]:
+    """Whole-word matches of an automaton whose values are (key length, payload): longest first, no overlaps,
+    in text order, as (start, end, value) in text's offsets."""
+    length = len(text)
+    found = []
+    for last, value in automaton.iter(text):
+        start, end = last - value[0] + 1, last + 1
+        if (start == 0 or text[start - 1] == " ") and (end == length or text[end] == " "):
+            found.append((start, end, value))
+    if len(found) > 1:
+        found.sort(key=lambda item: (item[0] - item[1], item[0]))
+        taken = bytearray(length)
+        kept = []
+        for item in found:
+            start, end = item[0], item[1]
+            if taken.find(1, start, end) != -1:
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            kept.append(item)
+        found = sorted(kept, key=lambda item: item[0])
+    return found
+
+
+def mentions_find(matcher: Matcher, text: str) -> tuple[Folded, list[Mention]]:
+    folded = fold(text)
+    return folded, matcher.find(folded)

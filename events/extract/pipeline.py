@@ -1,0 +1,118 @@
+"""extract(): one article's text in, everything extraction finds out, no database.
+
+The order is fixed so each step runs once per article: split sentences, fold the text, one scan for gazetteer
+mentions, one scan for event keywords, then per sentence dates, statements and events. Junk lines (teasers,
+toolbars) are split off first and contribute nothing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from events.extract.dates import DateMention, dates_find
+from events.extract.events import EventCandidate, Trigger, events_find
+from events.extract.folding import fold
+from events.extract.matcher import ACTOR, PLACE, Matcher, Mention, scan
+from events.extract.proposals import Proposal, proposals_find
+from events.extract.relevance import relevance_score
+from events.extract.sentences import Sentence, split_sentences
+from events.extract.statements import StatementCandidate, quote_spans, statements_find
+
+
+@dataclass
+class Extraction:
+    relevant: bool
+    score: float
+    actor_ids: list[int] = field(default_factory=list)  # confirmed actors, in order of first mention
+    place_ids: list[int] = field(default_factory=list)
+    statements: list[StatementCandidate] = field(default_factory=list)
+    events: list[EventCandidate] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def _by_sentence(sentences: list[Sentence], items: list, start_of=lambda item: item.start) -> list[list]:
+    starts = [s.start for s in sentences]
+    buckets: list[list] = [[] for _ in sentences]
+    for item in items:
+        index = bisect_right(starts, start_of(item)) - 1
+        if index >= 0 and start_of(item) < sentences[index].end:
+            buckets[index].append(item)
+    return buckets
+
+
+def _primary_place(places: list[Mention], gazetteer, country: str) -> tuple[Mention | None, Mention | None]:
+    """The article's main place in Syria (most mentioned, then first) and its first place abroad (a venue)."""
+    home = [m for m in places if gazetteer.places[m.target].country == country]
+    abroad = [m for m in places if gazetteer.places[m.target].country != country]
+    primary = None
+    if home:
+        counts = Counter(m.target for m in home)
+        top = max(counts.values())
+        primary = next(m for m in home if counts[m.target] == top)
+    return primary, (abroad[0] if abroad else None)
+
+
+def extract(title: str, body: str, published: date, matcher: Matcher) -> Extraction:
+    """Everything one article says, as plain values. The title is read as the first line of the text."""
+    rules, gazetteer = matcher.rules, matcher.gazetteer
+    text = f"{title.strip()}\n\n{body}" if title.strip() else body
+    title_end = len(title.strip())
+    sentences = split_sentences(text, rules.junk_prefixes)
+    if not sentences:
+        return Extraction(relevant=False, score=0.0)
+    folded = fold(text)
+    all_mentions = matcher.find(folded)
+    mention_buckets = _by_sentence(sentences, all_mentions)
+    kept = [m for s, bucket in zip(sentences, mention_buckets, strict=True) if not s.junk for m in bucket]
+    triggers = []
+    for start, end, (_, rule_ids) in scan(rules.triggers, folded.text):
+        if rule_ids:
+            o_start, o_end = folded.span(start, end)
+            triggers.append(Trigger(o_start, o_end, rule_ids))
+    trigger_buckets = _by_sentence(sentences, triggers)
+    keyword_rules = {r for s, bucket in zip(sentences, trigger_buckets, strict=True) if not s.junk
+                     for t in bucket for r in t.rule_ids}
+
+    score = relevance_score(kept, title_end, keyword_rules, gazetteer, rules.relevance)
+    if score < rules.relevance["threshold"]:
+        return Extraction(relevant=False, score=score, sentences=sentences)
+
+    confirmed = [m for m in kept if m.kind == PLACE or not gazetteer.actors[m.target].proposed]
+    actor_ids = list(dict.fromkeys(m.target for m in confirmed if m.kind == ACTOR))
+    place_ids = list(dict.fromkeys(m.target for m in confirmed if m.kind == PLACE))
+
+    actors_by_sentence: list[list[Mention]] = [[] for _ in sentences]
+    places_by_sentence: list[list[Mention]] = [[] for _ in sentences]
+    for sentence, bucket in zip(sentences, mention_buckets, strict=True):
+        if sentence.junk:
+            continue
+        for m in bucket:
+            if m.kind == PLACE:
+                places_by_sentence[sentence.index].append(m)
+            elif not gazetteer.actors[m.target].proposed:
+                actors_by_sentence[sentence.index].append(m)
+    dates_by_sentence: list[list[DateMention]] = []
+    for sentence in sentences:
+        found = [] if sentence.junk else dates_find(sentence.text, published)
+        dates_by_sentence.append(
+            [DateMention(d.start + sentence.start, d.end + sentence.start, d.value, d.precision) for d in found]
+        )
+
+    statements = statements_find(sentences, actors_by_sentence, dates_by_sentence, gazetteer, rules, published)
+    by_sentence = {s.sentence: s for s in statements}
+    primary, venue = _primary_place(
+        [m for bucket in places_by_sentence for m in bucket], gazetteer, rules.relevance["syria_country"]
+    )
+    events = events_find(
+        sentences, trigger_buckets, actors_by_sentence, places_by_sentence, dates_by_sentence, quote_spans(text),
+        by_sentence, primary, venue, gazetteer, rules, published,
+    )
+    proposals = proposals_find(text, sentences, all_mentions, rules)
+    return Extraction(
+        relevant=True, score=score, actor_ids=actor_ids, place_ids=place_ids, statements=statements,
+        events=events, proposals=proposals, sentences=sentences,
+    )

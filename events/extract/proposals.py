@@ -1,0 +1,73 @@
+"""Names that look like actors but are not in the gazetteer: proposed to editors, never dropped, never attached.
+
+Patterns come from rules/actor_patterns.json and rules/titles.json: capitalised names ending in an organisation
+word ("Hamza Division", "Ministry of Defence") and titled people ("Defence Minister Jane Doe"). A name that
+overlaps a gazetteer mention (confirmed or already proposed) is not proposed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from events.extract.folding import fold_key
+from events.extract.matcher import Mention
+from events.extract.rules import Rules
+from events.extract.sentences import Sentence
+
+_LEADING_NOISE = ("The ", "A ", "An ", "In ", "On ", "At ", "As ", "After ", "Before ", "When ", "But ", "And ")
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    name: str
+    kind: str
+    sentence: int
+    key: str  # folded name: one proposal per name
+
+
+def _clean(name: str) -> tuple[str, int]:
+    """Drop a sentence-initial article or preposition the capital letter let in; return the name and the cut."""
+    cut = 0
+    while name.startswith(_LEADING_NOISE):
+        head = name.split(" ", 1)[0] + " "
+        name = name[len(head):]
+        cut += len(head)
+    return name, cut
+
+
+def proposals_find(
+    text: str, sentences: list[Sentence], mentions: list[Mention], rules: Rules
+) -> list[Proposal]:
+    found: dict[str, Proposal] = {}
+    taken = bytearray(len(text))
+    for mention in mentions:
+        taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+    for sentence in sentences:
+        if sentence.junk:
+            continue
+        candidates = [
+            (m.start("org"), m.group("org"), "org")
+            for m in rules.org_pattern.finditer(text, sentence.start, sentence.end)
+        ] + [
+            (m.start("person"), m.group("person"), "person")
+            for m in rules.person_pattern.finditer(text, sentence.start, sentence.end)
+        ]
+        for start, raw, shape in candidates:
+            name, cut = _clean(raw)
+            start += cut
+            key = fold_key(name)
+            if len(key.split()) < 2 or key in rules.stop_names or key in found:
+                continue
+            if taken.find(1, start, start + len(name)) != -1:
+                continue
+            if shape == "person":
+                kind = "person"
+            else:
+                words = key.split()
+                kind = next(
+                    (rules.org_kinds[k] for k in (words[-1], " ".join(words[-2:]), words[0], " ".join(words[:2]))
+                     if k in rules.org_kinds),
+                    "other",
+                )
+            found[key] = Proposal(name, kind, sentence.index, key)
+    return list(found.values())

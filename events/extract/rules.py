@@ -1,0 +1,189 @@
+"""The extraction rules: JSON files in events/extract/rules/ that editors can extend without touching code.
+
+Loaded and compiled once per process (rules_load is cached). A malformed file or an event type outside ACLED's
+taxonomy is a clear error at load time, not a silent miss at extraction time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+
+from events.extract.folding import fold_key
+from events.taxonomy import SUB_EVENT_TYPES
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+
+class RulesError(ValueError):
+    """A rules file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class EventRule:
+    id: str
+    label: str
+    event_type: str
+    sub_event_type: str
+    priority: int
+    roles: str  # "attack" or "parties"
+    place_fallback: str  # "venue", "article" or "none"
+    hypothetical_ok: bool
+    confidence: float
+    requires_any: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    # "state" / "default" -> (event_type, sub_event_type), chosen by the kind of actor1.
+    by_actor1: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rules:
+    junk_prefixes: tuple[str, ...]
+    titles: frozenset[str]  # folded
+    spokesperson_words: frozenset[str]
+    speech_verbs: re.Pattern[str]
+    according_to: re.Pattern[str]
+    fillers: tuple[str, ...]  # folded, longest first
+    pronouns: frozenset[str]
+    passive: frozenset[str]
+    determiners: frozenset[str]
+    max_speaker_words: int
+    place_prefixes: dict[str, str]
+    place_suffixes: dict[str, str]
+    event_rules: dict[str, EventRule]
+    triggers: ahocorasick.Automaton  # folded keyword -> (length, rule ids or () for an ignored phrase)
+    hypothetical: tuple[str, ...]
+    negations: tuple[str, ...]
+    negation_window: int
+    violent_types: frozenset[str]
+    fatality_patterns: tuple[re.Pattern[str], ...]
+    number_words: dict[str, int]
+    org_pattern: re.Pattern[str]
+    person_pattern: re.Pattern[str]
+    org_kinds: dict[str, str]
+    stop_names: frozenset[str]
+    relevance: dict
+
+
+def _read(directory: Path, name: str) -> dict:
+    path = directory / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RulesError(f"{path}: {exc}") from exc
+
+
+def _words_regex(phrases: list[str]) -> str:
+    """One alternation for a word list, longest first, each phrase with flexible spaces."""
+    ordered = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(part) for part in phrase.split()) for phrase in ordered)
+
+
+def _event_rule(entry: dict, source: str) -> EventRule:
+    try:
+        rule = EventRule(
+            id=entry["id"],
+            label=entry.get("label") or entry["sub_event_type"],
+            event_type=entry["event_type"],
+            sub_event_type=entry["sub_event_type"],
+            priority=int(entry["priority"]),
+            roles=entry.get("roles", "attack"),
+            place_fallback=entry.get("place_fallback", "article"),
+            hypothetical_ok=bool(entry.get("hypothetical_ok", False)),
+            confidence=float(entry.get("confidence", 0.5)),
+            requires_any=tuple(fold_key(w) for w in entry.get("requires_any", [])),
+            excludes=tuple(fold_key(w) for w in entry.get("excludes", [])),
+            by_actor1={k: (v["event_type"], v["sub_event_type"]) for k, v in entry.get("by_actor1", {}).items()},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RulesError(f"{source}: rule {entry.get('id', '?')!r} is missing or has a bad field: {exc}") from exc
+    pairs = [(rule.event_type, rule.sub_event_type), *rule.by_actor1.values()]
+    for event_type, sub_type in pairs:
+        allowed = [s.value for s in SUB_EVENT_TYPES.get(event_type, [])]
+        if sub_type not in allowed:
+            raise RulesError(f"{source}: rule {rule.id!r}: {event_type!r} / {sub_type!r} is not in ACLED's taxonomy")
+    if rule.roles not in ("attack", "parties") or rule.place_fallback not in ("venue", "article", "none"):
+        raise RulesError(f"{source}: rule {rule.id!r}: unknown roles or place_fallback")
+    return rule
+
+
+@cache
+def rules_load(directory: Path = RULES_DIR) -> Rules:
+    junk = _read(directory, "junk.json")
+    titles = _read(directory, "titles.json")
+    speech = _read(directory, "statement_verbs.json")
+    modifiers = _read(directory, "place_modifiers.json")
+    events = _read(directory, "event_rules.json")
+    patterns = _read(directory, "actor_patterns.json")
+    relevance = _read(directory, "relevance.json")
+
+    event_rules: dict[str, EventRule] = {}
+    keywords: dict[str, set[str]] = {}
+    for entry in events.get("rules", []):
+        rule = _event_rule(entry, "event_rules.json")
+        if rule.id in event_rules:
+            raise RulesError(f"event_rules.json: rule id {rule.id!r} appears twice")
+        event_rules[rule.id] = rule
+        for keyword in entry.get("keywords", []):
+            keywords.setdefault(fold_key(keyword), set()).add(rule.id)
+    for phrase in events.get("ignore_phrases", []):
+        keywords.setdefault(fold_key(phrase), set())
+    triggers = ahocorasick.Automaton()
+    for key, rule_ids in keywords.items():
+        if key:
+            triggers.add_word(key, (len(key), tuple(sorted(rule_ids))))
+    triggers.make_automaton()
+
+    numbers = {fold_key(k): int(v) for k, v in events["fatalities"]["numbers"].items()}
+    number_alt = r"\d{1,4}|" + _words_regex(list(events["fatalities"]["numbers"]))
+    fatality_patterns = tuple(
+        re.compile(p.replace("NUM", f"(?:{number_alt})"), re.IGNORECASE) for p in events["fatalities"]["patterns"]
+    )
+
+    cap = r"[A-Z][\w'\u2019-]*"
+    joiners = r"(?:" + "|".join(re.escape(j) for j in patterns["lowercase_joiners"]) + r")(?:-|\s+)"
+    name_run = rf"{cap}(?:\s+(?:{joiners})*{cap}){{0,5}}"
+    heads = _words_regex(list(patterns["heads"]))
+    leading = _words_regex(list(patterns["leading"]))
+    org_pattern = re.compile(
+        rf"\b(?P<org>(?:{name_run})\s+(?:{heads})|(?:{leading})\s+(?:{joiners})*{name_run})\b"
+    )
+    title_alt = _words_regex(titles["titles"])
+    person_pattern = re.compile(
+        rf"\b(?:{title_alt})\s+(?P<person>{cap}(?:\s+(?:{joiners})*{cap}){{1,2}})\b"
+    )
+    org_kinds = {fold_key(k): v for k, v in {**patterns["heads"], **patterns["leading"]}.items()}
+
+    return Rules(
+        junk_prefixes=tuple(p.lower() for p in junk["line_prefixes"]),
+        titles=frozenset(fold_key(t) for t in titles["titles"]),
+        spokesperson_words=frozenset(fold_key(w) for w in titles["spokesperson_words"]),
+        # Case-sensitive: a speech verb is lower-case; "United States" and "Says" in a headline are not verbs.
+        speech_verbs=re.compile(rf"\b(?:{_words_regex(speech['verbs'])})\b"),
+        according_to=re.compile(rf"\b(?:{_words_regex(speech['according_to'])})\b", re.IGNORECASE),
+        fillers=tuple(sorted({fold_key(f) for f in speech["fillers"]}, key=len, reverse=True)),
+        pronouns=frozenset(speech["pronouns"]),
+        passive=frozenset(speech["passive"]),
+        determiners=frozenset(speech["determiners"]),
+        max_speaker_words=int(speech.get("max_speaker_words", 12)),
+        place_prefixes={fold_key(k): v for k, v in modifiers["prefixes"].items()},
+        place_suffixes={fold_key(k): v for k, v in modifiers["suffixes"].items()},
+        event_rules=event_rules,
+        triggers=triggers,
+        hypothetical=tuple(fold_key(h) for h in events["hypothetical"]),
+        negations=tuple(fold_key(n) for n in events["negations"]),
+        negation_window=int(events.get("negation_window_words", 6)),
+        violent_types=frozenset(events["violent_types"]),
+        fatality_patterns=fatality_patterns,
+        number_words=numbers,
+        org_pattern=org_pattern,
+        person_pattern=person_pattern,
+        org_kinds=org_kinds,
+        stop_names=frozenset(fold_key(n) for n in patterns["stop_names"]),
+        relevance=relevance,
+    )

@@ -1,0 +1,327 @@
+"""Who said what: direct quotes and reported speech, attributed only when the text says who spoke.
+
+Recognised shapes (the verbs, fillers and pronouns come from rules/statement_verbs.json):
+- "X said (that) ...", "X warned ...", "X says it has ...", "In a statement, X said ...", "X, the ..., said ...";
+- trailing attribution: "... , X said." and "\"...,\" X said." / "\"...,\" said X.";
+- "according to X, ..." and "..., according to X.";
+- a sentence that is nothing but a quote: a direct statement with no speaker.
+
+The speaker is the actor whose mention ends the speaker phrase ("Russian Foreign Ministry Spokeswoman Maria
+Zakharova" -> Zakharova, and through `parent` her ministry and Russia); an organisation's unnamed spokesperson
+speaks for the organisation ("the ministry's spokeswoman"); anything else ("Sources", "Aid groups", an unknown
+name) is kept as speaker_text with no speaker. A pronoun ("he said") is attributed only when its paragraph names
+exactly one person and that person is the speaker of the sentence before: a wrong attribution is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from events.extract.dates import DateMention
+from events.extract.folding import fold_key
+from events.extract.gazetteer import Gazetteer
+from events.extract.matcher import Mention
+from events.extract.rules import Rules
+from events.extract.sentences import Sentence
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*\.?|[,;:\"\u201c\u201d()\[\]\u2014]")
+_BOUNDARY_TOKENS = frozenset(",;:\"\u201c\u201d()[]\u2014")
+_QUOTE = re.compile(r"\"([^\"\n]+)\"|\u201c([^\u201d\n]+)\u201d")
+_ONLY_QUOTE = re.compile(r"^\s*[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]\s*[.!?]?\s*$")
+_TRIM = " \t,;:.\u2014-"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementCandidate:
+    sentence: int  # index of the sentence it comes from
+    speaker_id: int | None
+    speaker_text: str
+    text: str
+    is_direct: bool
+    said_on: date
+    # Where what was said sits in the original text: events are read from there, not from the speaker phrase.
+    content_start: int = 0
+    content_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    key: str  # folded
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+class _Reader:
+    """Statement extraction over one document's sentences (keeps the paragraph context for pronouns)."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: Rules, published: date) -> None:
+        self.gazetteer = gazetteer
+        self.rules = rules
+        self.published = published
+        self.max_filler = max((len(f.split()) for f in rules.fillers), default=1)
+        self.fillers = frozenset(rules.fillers)
+        self.paragraph = -1
+        self.persons: set[int] = set()
+        self.last_speaker: tuple[int, int] | None = None  # (sentence index, person id)
+
+    # -- context ---------------------------------------------------------------------------------------------
+    def _enter(self, sentence: Sentence) -> None:
+        if sentence.paragraph != self.paragraph:
+            self.paragraph = sentence.paragraph
+            self.persons = set()
+            self.last_speaker = None
+
+    def _is_person(self, actor_id: int) -> bool:
+        return self.gazetteer.actors[actor_id].kind == "person"
+
+    # -- pieces ----------------------------------------------------------------------------------------------
+    def _tokens(self, sentence: Sentence, start: int, end: int) -> list[_Token]:
+        text = sentence.text
+        return [
+            _Token(m.start(), m.end(), m.group(), fold_key(m.group()) or m.group())
+            for m in _WORD.finditer(text, start, end)
+        ]
+
+    def _strip_fillers_end(self, tokens: list[_Token]) -> tuple[list[_Token], bool]:
+        """Drop fillers and a comma from the end ("X however, said"); report whether a comma went."""
+        comma = False
+        changed = True
+        while tokens and changed:
+            changed = False
+            if tokens[-1].text == ",":
+                tokens = tokens[:-1]
+                comma = changed = True
+                continue
+            for size in range(min(self.max_filler, len(tokens)), 0, -1):
+                if " ".join(t.key for t in tokens[-size:]) in self.fillers:
+                    tokens = tokens[:-size]
+                    changed = True
+                    break
+        return tokens, comma
+
+    def _strip_fillers_start(self, tokens: list[_Token]) -> list[_Token]:
+        changed = True
+        while tokens and changed:
+            changed = False
+            if tokens[0].text in (",", ":") or tokens[0].key == "that":
+                tokens = tokens[1:]
+                changed = True
+                continue
+            for size in range(min(self.max_filler, len(tokens)), 0, -1):
+                if " ".join(t.key for t in tokens[:size]) in self.fillers:
+                    tokens = tokens[size:]
+                    changed = True
+                    break
+        return tokens
+
+    @staticmethod
+    def _last_segment(tokens: list[_Token]) -> list[_Token]:
+        for i in range(len(tokens) - 1, -1, -1):
+            if tokens[i].text in _BOUNDARY_TOKENS:
+                return tokens[i + 1:]
+        return tokens
+
+    def _speaker(
+        self, sentence: Sentence, head: list[_Token], mentions: list[Mention]
+    ) -> int | None:
+        """The actor a speaker phrase names, or None when it does not name one for certain."""
+        if not head:
+            return None
+        base = sentence.start
+        h_start, h_end = base + head[0].start, base + head[-1].end
+        inside = [m for m in mentions if h_start <= m.start and m.end <= h_end]
+        last = head[-1]
+        if inside and inside[-1].end == h_end:
+            actor_id = inside[-1].target
+            if self._is_person(actor_id) and any(t.key in self.rules.spokesperson_words for t in head[:-1]):
+                # "a spokesman for Putin": the spokesman spoke, not the person.
+                words = [t.key for t in head]
+                if "for" in words or "of" in words:
+                    return None
+            return actor_id
+        if last.key in self.rules.pronouns and len(head) <= 2:
+            return self._pronoun(sentence)
+        if last.key in self.rules.spokesperson_words and inside:
+            actor_id = inside[-1].target
+            return None if self._is_person(actor_id) else actor_id
+        return None
+
+    def _pronoun(self, sentence: Sentence) -> int | None:
+        if self.last_speaker and self.last_speaker[0] == sentence.index - 1 and self.persons == {
+            self.last_speaker[1]
+        }:
+            return self.last_speaker[1]
+        return None
+
+    def _said_on(self, dates: list[DateMention], start: int, end: int) -> date:
+        for mention in dates:
+            if start <= mention.start and mention.end <= end and mention.precision == "day":
+                return mention.value
+        return self.published
+
+    @staticmethod
+    def _content(sentence: Sentence, start: int, end: int) -> tuple[str, bool]:
+        text = sentence.text[start:end].strip(_TRIM)
+        if text.endswith(("\".", "\u201d.")):
+            text = text[:-1]
+        only = _ONLY_QUOTE.match(text)
+        if only:
+            return only.group(1).strip(_TRIM), True
+        return text.strip(), False
+
+    @staticmethod
+    def _make(
+        sentence: Sentence, speaker: int | None, speaker_text: str, content: tuple[str, bool], said_on: date,
+        start: int, end: int,
+    ) -> StatementCandidate:
+        return StatementCandidate(
+            sentence.index, speaker, speaker_text, content[0], content[1], said_on,
+            sentence.start + start, sentence.start + end,
+        )
+
+    # -- shapes ----------------------------------------------------------------------------------------------
+    def read(
+        self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]
+    ) -> StatementCandidate | None:
+        self._enter(sentence)
+        statement = self._read(sentence, mentions, dates)
+        for m in mentions:
+            if self._is_person(m.target):
+                self.persons.add(m.target)
+        if statement and statement.speaker_id and self._is_person(statement.speaker_id):
+            self.last_speaker = (sentence.index, statement.speaker_id)
+        return statement
+
+    def _read(
+        self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]
+    ) -> StatementCandidate | None:
+        text = sentence.text
+        only = _ONLY_QUOTE.match(text)
+        if only:
+            return self._make(sentence, None, "", (only.group(1).strip(_TRIM), True), self.published, 0, len(text))
+        quotes = quote_spans(text)
+        according = next(
+            (m for m in self.rules.according_to.finditer(text) if not _inside(m.start(), quotes)), None
+        )
+        if according:
+            return self._according(sentence, according, mentions, dates)
+        names = [(m.start - sentence.start, m.end - sentence.start) for m in mentions]
+        for verb in self.rules.speech_verbs.finditer(text):
+            if _inside(verb.start(), quotes) or _inside(verb.start(), names):
+                continue
+            statement = self._verb(sentence, verb, mentions, dates, quotes)
+            if statement:
+                return statement
+        return None
+
+    def _according(
+        self, sentence: Sentence, match: re.Match[str], mentions: list[Mention], dates: list[DateMention]
+    ) -> StatementCandidate | None:
+        text = sentence.text
+        stop = re.compile(r"[,;.]\s|[,;]|\.$")
+        after = stop.search(text, match.end())
+        head_end = after.start() if after else len(text)
+        head = self._tokens(sentence, match.end(), head_end)
+        head = [t for t in head if t.text not in _BOUNDARY_TOKENS]
+        if not head or len(head) > self.rules.max_speaker_words:
+            return None
+        span = (0, match.start()) if text[: match.start()].strip(_TRIM) else (head_end, len(text))
+        content = self._content(sentence, *span)
+        if not content[0]:
+            return None
+        speaker = self._speaker(sentence, head, mentions)
+        return self._make(
+            sentence, speaker, text[head[0].start:head[-1].end], content,
+            self._said_on(dates, sentence.start, sentence.end), *span,
+        )
+
+    def _verb(
+        self,
+        sentence: Sentence,
+        verb: re.Match[str],
+        mentions: list[Mention],
+        dates: list[DateMention],
+        quotes: list[tuple[int, int]],
+    ) -> StatementCandidate | None:
+        text = sentence.text
+        before = self._tokens(sentence, 0, verb.start())
+        if before and before[-1].key in self.rules.passive:
+            return None
+        trimmed, comma = self._strip_fillers_end(before)
+        subject = self._last_segment(trimmed)
+        subject_from = subject[0].start if subject else verb.start()
+        speaker_tokens = subject
+        if subject and comma and subject[0].key in self.rules.determiners:
+            # "Maria Zakharova, the ministry's spokeswoman, said": the name before the appositive speaks.
+            rest = trimmed[: len(trimmed) - len(subject)]
+            if rest and rest[-1].text == ",":
+                name = self._last_segment(rest[:-1])
+                if name and len(name) <= self.rules.max_speaker_words and name[-1].text[:1].isupper():
+                    speaker_tokens = name
+                    subject_from = name[0].start
+                    subject = name + rest[-1:] + subject
+        if not subject:
+            # '"...," said X.': the speaker follows the verb.
+            if not (before and before[-1].text in ('"', "\u201d", ",")):
+                return None
+            stop = re.search(r"[,;.]\s|[,;]|\.$", text[verb.end():])
+            head_end = verb.end() + stop.start() if stop else len(text)
+            speaker_tokens = [t for t in self._tokens(sentence, verb.end(), head_end)
+                              if t.text not in _BOUNDARY_TOKENS]
+            if not speaker_tokens or len(speaker_tokens) > self.rules.max_speaker_words:
+                return None
+            content = self._content(sentence, 0, verb.start())
+            if not content[0]:
+                return None
+            return self._make(
+                sentence, self._speaker(sentence, speaker_tokens, mentions),
+                text[speaker_tokens[0].start:speaker_tokens[-1].end], content,
+                self._said_on(dates, sentence.start + verb.start(), sentence.start + head_end), 0, verb.start(),
+            )
+        if len(speaker_tokens) > self.rules.max_speaker_words or any(
+            t.key in self.rules.pronouns for t in speaker_tokens[:-1]
+        ):
+            return None
+        after = self._strip_fillers_start(self._tokens(sentence, verb.end(), len(text)))
+        span = (after[0].start, len(text)) if after and after[0].text not in (".", "!", "?") else (0, subject_from)
+        content = self._content(sentence, *span)
+        if not content[0] or len(content[0].split()) < 2:
+            return None
+        speaker_text = text[speaker_tokens[0].start:speaker_tokens[-1].end]
+        if speaker_tokens is not subject:
+            speaker_text = text[subject[0].start:subject[-1].end]
+        return self._make(
+            sentence, self._speaker(sentence, speaker_tokens, mentions), speaker_text, content,
+            self._said_on(dates, sentence.start + subject_from, sentence.start + verb.end()), *span,
+        )
+
+
+def statements_find(
+    sentences: list[Sentence],
+    mentions_by_sentence: list[list[Mention]],
+    dates_by_sentence: list[list[DateMention]],
+    gazetteer: Gazetteer,
+    rules: Rules,
+    published: date,
+) -> list[StatementCandidate]:
+    """Statements in text order. mentions: actor mentions only, proposed actors already left out."""
+    reader = _Reader(gazetteer, rules, published)
+    found = []
+    for sentence, mentions, dates in zip(sentences, mentions_by_sentence, dates_by_sentence, strict=True):
+        if sentence.junk:
+            continue
+        statement = reader.read(sentence, mentions, dates)
+        if statement and statement.text:
+            found.append(statement)
+    return found
