@@ -1,13 +1,19 @@
-"""Admin for actors, aliases and statements."""
+"""Admin for actors, aliases and statements: approve or discard what extraction proposed, merge duplicates."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, Alias, Statement
+from actors.services import actor_approve, actor_discard, actor_merge
+from events.services.curation import CurationError
 
 
 class AliasInline(admin.TabularInline):
@@ -17,10 +23,24 @@ class AliasInline(admin.TabularInline):
     readonly_fields = ["normalized"]
 
 
+class MergeActorsForm(forms.Form):
+    survivor = forms.ModelChoiceField(
+        queryset=Actor.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="The actor that stays; the others' names become its aliases.",
+    )
+
+    def __init__(self, *args, actors: QuerySet[Actor], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].queryset = actors
+
+
 @admin.register(Actor)
 class ActorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "status", "parent", "country"]
+    list_display = ["name", "kind", "status", "parent", "country", "created_at"]
     list_select_related = ["parent"]
+    # status=proposed is the queue of names extraction met that are not in the gazetteer.
     list_filter = ["status", "kind"]
     # Also what the autocompletes on events and statements search.
     search_fields = ["name", "slug", "aliases__name"]
@@ -28,14 +48,106 @@ class ActorAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     inlines = [AliasInline]
+    actions = ["approve", "discard", "merge"]
+    fields = [
+        ("name", "slug"),
+        ("kind", "status"),
+        "parent",
+        ("country", "color"),
+        "description",
+        "designations",
+        "source",
+    ]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        # An actor goes through discard (proposed) or merge (duplicate), which keep names resolving.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_discard_permission(self, request: HttpRequest) -> bool:
+        # Discarding only ever deletes what extraction proposed: an editor's right to change actors covers it.
+        return request.user.has_perm("actors.change_actor")
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Actor], service, verb: str) -> None:  # type: ignore[no-untyped-def]
+        done, errors = 0, []
+        for actor in queryset.order_by("pk"):
+            try:
+                service(actor)
+                done += 1
+            except CurationError as exc:
+                errors.append(str(exc))
+        if done:
+            self.message_user(request, f"{verb} {done} actor{'s' if done != 1 else ''}.", messages.SUCCESS)
+        for error in errors:
+            self.message_user(request, error, messages.ERROR)
+
+    @admin.action(description="Approve selected proposed actors", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Actor]) -> None:
+        self._each(request, queryset, actor_approve, "Approved")
+
+    @admin.action(description="Discard selected proposed actors", permissions=["discard"])
+    def discard(self, request: HttpRequest, queryset: QuerySet[Actor]) -> None:
+        self._each(request, queryset, actor_discard, "Discarded")
+
+    @admin.action(description="Merge selected duplicates\u2026", permissions=["change"])
+    def merge(self, request: HttpRequest, queryset: QuerySet[Actor]) -> HttpResponse | None:
+        actors = queryset.select_related("parent").order_by("name", "pk")
+        if len(actors) < 2:
+            self.message_user(
+                request, "Select at least two actors to merge. Nothing was changed.", messages.ERROR
+            )
+            return None
+        form = MergeActorsForm(request.POST if "apply" in request.POST else None, actors=actors)
+        if form.is_bound and form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            others = [actor for actor in actors if actor.pk != survivor.pk]
+            try:
+                actor_merge(survivor, others)
+            except CurationError as exc:
+                self.message_user(request, f"{exc} Nothing was changed.", messages.ERROR)
+                return None
+            names = ", ".join(actor.name for actor in others)
+            self.message_user(request, f"Merged {names} into \u201c{survivor}\u201d.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge duplicate actors",
+            "opts": self.model._meta,
+            "actors": actors,
+            "form": form,
+            "action": "merge",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/actors/actor/merge_actors.html", context)
 
 
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
-    list_display = ["said_on", "speaker", "speaker_text", "text", "is_direct", "article"]
+    list_display = ["said_on", "speaker_name", "quote", "is_direct", "article"]
+    list_display_links = ["said_on", "quote"]
     list_select_related = ["speaker", "article"]
-    search_fields = ["text", "speaker_text"]
-    autocomplete_fields = ["speaker"]
+    list_filter = ["is_direct"]
+    date_hierarchy = "said_on"
+    search_fields = ["text", "speaker_text", "speaker__name"]
+    autocomplete_fields = ["speaker", "event"]
+    raw_id_fields = ["article"]
+    ordering = ["-said_on", "-id"]
+    show_full_result_count = False
+    fields = [("said_on", "is_direct"), ("speaker", "speaker_text"), "text", "sentence", "article", "event"]
+    readonly_fields = ["sentence", "article"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Statement]:
-        return super().get_queryset(request)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Statements come from articles through extraction; editors correct them.
+        return False
+
+    @admin.display(description="speaker", ordering="speaker__name")
+    def speaker_name(self, statement: Statement) -> str:
+        if statement.speaker_id:
+            return statement.speaker.name
+        return statement.speaker_text or "(unattributed)"
+
+    @admin.display(description="statement")
+    def quote(self, statement: Statement) -> str:
+        return Truncator(statement.text).chars(140)

@@ -1,0 +1,133 @@
+"""Actors in the admin: approve or discard what extraction proposed, merge duplicates, aliases inline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from actors.models import Actor, ActorStatus, Alias, Statement
+from actors.services import actor_merge
+from events.models import ControlZone, EventActor
+from events.services.curation import CurationError
+from tests.admin.builders import ACTOR1, ACTOR2, make_actor, make_article, make_event
+
+ACTORS = reverse("admin:actors_actor_changelist")
+SQUARE = {"type": "Polygon", "coordinates": [[[36.5, 35.8], [36.7, 35.8], [36.7, 36.0], [36.5, 36.0], [36.5, 35.8]]]}
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _proposed(name: str) -> Actor:
+    actor = make_actor(name)
+    actor.status = ActorStatus.PROPOSED
+    actor.save()
+    return actor
+
+
+def test_the_proposed_filter_lists_what_extraction_proposed(editor_client):
+    proposed = _proposed("Jaish al-Izza")
+    make_actor("Syrian Arab Army")
+    response = editor_client.get(ACTORS, {"status__exact": "proposed"})
+    assert [a.pk for a in response.context["cl"].result_list] == [proposed.pk]
+
+
+def test_approve_and_discard(editor_client, editor):
+    keep, junk, active = _proposed("Jaish al-Izza"), _proposed("Local Sources"), make_actor("Russia")
+    said = Statement.objects.create(
+        text="The roads are closed.", is_direct=True, said_on=dt.date(2026, 11, 2), article=make_article(), speaker=junk
+    )
+    make_event(actors=[(junk, ACTOR1)])
+
+    response = editor_client.post(ACTORS, {"action": "approve", "_selected_action": [keep.pk]}, follow=True)
+    assert "Approved 1 actor." in _messages(response)
+    keep.refresh_from_db()
+    assert keep.status == ActorStatus.ACTIVE
+    assert keep.history.latest().history_user == editor
+
+    response = editor_client.post(ACTORS, {"action": "discard", "_selected_action": [junk.pk, active.pk]}, follow=True)
+    texts = _messages(response)
+    assert "Discarded 1 actor." in texts
+    assert any("only proposed actors can be discarded" in t for t in texts)
+    assert not Actor.objects.filter(pk=junk.pk).exists()
+    assert Actor.objects.filter(pk=active.pk).exists()
+    said.refresh_from_db()
+    assert said.speaker is None  # the statement stays, unattributed
+    assert not EventActor.objects.filter(actor_id=junk.pk).exists()
+
+
+def test_merge_moves_everything_to_the_survivor(editor_client):
+    hts = make_actor("Hayat Tahrir al-Sham")
+    Alias.objects.create(actor=hts, name="HTS")
+    dup = _proposed("Tahrir al-Sham Committee")
+    Alias.objects.create(actor=dup, name="Hay'at Tahrir al-Sham")
+    member = make_actor("Jaysh al-Ahrar")
+    member.parent = dup
+    member.save()
+    army = make_actor("Syrian Arab Army")
+    both = make_event("Clash near Saraqib", actors=[(hts, ACTOR2), (dup, ACTOR2), (army, ACTOR1)])
+    only_dup = make_event("Attack on a checkpoint", actors=[(dup, ACTOR1)])
+    article = make_article()
+    article.actors.add(hts, dup)
+    other_article = make_article()
+    other_article.actors.add(dup)
+    said = Statement.objects.create(
+        text="We will respond.", is_direct=True, said_on=dt.date(2026, 11, 2), article=article, speaker=dup
+    )
+    zone = ControlZone.objects.create(name="Idlib city", geometry=SQUARE, controller=dup, valid_from=dt.date(2019, 1, 1))
+
+    page = editor_client.post(ACTORS, {"action": "merge", "_selected_action": [hts.pk, dup.pk]})
+    assert b"Pick the actor that survives" in page.content
+    response = editor_client.post(
+        ACTORS, {"action": "merge", "_selected_action": [hts.pk, dup.pk], "apply": "1", "survivor": str(hts.pk)},
+        follow=True,
+    )
+    assert any("Merged Tahrir al-Sham Committee into" in m for m in _messages(response))
+
+    assert not Actor.objects.filter(pk=dup.pk).exists()
+    names = set(hts.aliases.values_list("name", flat=True))
+    assert {"HTS", "Hay'at Tahrir al-Sham", "Tahrir al-Sham Committee"} <= names
+    assert set(both.actor_roles.values_list("actor", "role")) == {(hts.pk, ACTOR2), (army.pk, ACTOR1)}
+    assert list(only_dup.actor_roles.values_list("actor", flat=True)) == [hts.pk]
+    assert set(article.actors.all()) == {hts} and set(other_article.actors.all()) == {hts}
+    said.refresh_from_db()
+    zone.refresh_from_db()
+    member.refresh_from_db()
+    assert said.speaker == hts and zone.controller == hts and member.parent == hts
+    # The deleted duplicate's history keeps the record of the merge.
+    assert Actor.history.filter(id=dup.pk, history_type="-").get().history_change_reason == f"Merged into {hts.slug}"
+
+
+def test_merge_errors_change_nothing(editor_client):
+    only = make_actor("Russia")
+    response = editor_client.post(ACTORS, {"action": "merge", "_selected_action": [only.pk]}, follow=True)
+    assert any("Select at least two actors" in m for m in _messages(response))
+    with pytest.raises(CurationError, match="into itself"):
+        actor_merge(only, [only])
+    assert Actor.objects.filter(pk=only.pk).exists()
+
+
+def test_aliases_are_edited_inline_and_autocomplete_finds_them(editor_client):
+    hts = make_actor("Hayat Tahrir al-Sham")
+    Alias.objects.create(actor=hts, name="HTS")
+    page = editor_client.get(reverse("admin:actors_actor_change", args=[hts.pk]))
+    assert b"aliases-TOTAL_FORMS" in page.content
+    found = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "HTS", "app_label": "events", "model_name": "eventactor", "field_name": "actor"},
+    ).json()
+    assert [r["text"] for r in found["results"]] == ["Hayat Tahrir al-Sham"]
+
+
+def test_statements_admin_lists_speakers(editor_client):
+    speaker = make_actor("Turkish Ministry of Defence")
+    Statement.objects.create(
+        text="Our observation posts will stay.", is_direct=True, said_on=dt.date(2026, 11, 2),
+        article=make_article(), speaker=speaker,
+    )
+    html = editor_client.get(reverse("admin:actors_statement_changelist")).content.decode()
+    assert "Turkish Ministry of Defence" in html and "Our observation posts will stay." in html
