@@ -6,6 +6,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idlib_tracker.settings")
 
-app = Celery("idlib_tracker")
+# Every task refuses a countdown/ETA past the broker's visibility timeout (see idlib_tracker.tasks_base).
+app = Celery("idlib_tracker", task_cls="idlib_tracker.tasks_base:GuardedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

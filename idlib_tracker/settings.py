@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "idlib_tracker",
     "actors",
     "events",
 ]
