@@ -34,7 +34,7 @@ MAX_ID = 2**63 - 1  # PostgreSQL bigint
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-_CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2})\.(\d{1,19})")
+_CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2})\.(\d{1,40})")
 # NUL is refused by PostgreSQL inside a string (a 500 if it reached the query); other control characters are never
 # part of a legitimate filter value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
