@@ -1,27 +1,19 @@
-"""Small builders for the admin tests: real rows, only the fields each test cares about."""
+"""Builders for the admin tests: an article with real text and an event with its sources and roles; actors,
+places and feeds come from the shared tests/factories."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 
-from actors.models import Actor, ActorKind
+from actors.models import Actor
 from events.models import ActorRole, Article, Event, EventActor, EventSource, EventStatus, Feed, Place
 from events.taxonomy import EventType, SubEventType
+from tests.factories import make_actor, make_feed, make_place
+
+__all__ = ["make_actor", "make_article", "make_event", "make_feed", "make_place"]
 
 _seq = itertools.count(1)
-
-
-def make_place(name: str = "Saraqib", admin1: str = "Idlib") -> Place:
-    n = next(_seq)
-    return Place.objects.create(
-        name=name, slug=f"{name.lower().replace(' ', '-')}-{n}", latitude=35.86, longitude=36.8, admin1=admin1
-    )
-
-
-def make_feed(name: str = "Wire") -> Feed:
-    n = next(_seq)
-    return Feed.objects.create(name=f"{name} {n}", url=f"https://news.example.org/{n}/rss")
 
 
 def make_article(feed: Feed | None = None, title: str = "Shelling near Saraqib", text: str = "") -> Article:
@@ -34,11 +26,6 @@ def make_article(feed: Feed | None = None, title: str = "Shelling near Saraqib",
         text=text or f"Intro paragraph {n}. Artillery shelled Saraqib on Monday, monitors said. More context.",
         content_hash=f"{n:064d}",
     )
-
-
-def make_actor(name: str = "Syrian Arab Army") -> Actor:
-    n = next(_seq)
-    return Actor.objects.create(name=name, slug=f"actor-{n}", kind=ActorKind.STATE_FORCES)
 
 
 def make_event(

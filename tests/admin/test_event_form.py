@@ -50,7 +50,7 @@ def test_sources_show_the_sentence_highlighted_and_escaped(editor_client):
 def test_map_of_the_place_is_a_data_attribute_placeholder_with_pinned_leaflet(editor_client):
     event = make_event(place=make_place("Ariha"))
     html = editor_client.get(_change_url(event)).content.decode()
-    assert 'class="admin-map admin-place-map" data-lat="35.86" data-lon="36.8" data-label="Ariha"' in html
+    assert 'class="admin-map admin-place-map" data-lat="35.9" data-lon="36.6" data-label="Ariha"' in html
     assert 'integrity="sha384-' in html and "leaflet@1.9.4/dist/leaflet.js" in html
     assert "js/admin/place_map.js" in html
 
