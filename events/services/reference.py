@@ -71,6 +71,10 @@ def text_repair(value: str) -> tuple[str, bool]:
     return repaired.strip(), True
 
 
+def repaired_note(count: int) -> str:
+    return f"{count} name{'' if count == 1 else 's'} repaired (invalid UTF-8 bytes dropped)"
+
+
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     # Equirectangular approximation: good to a few metres at these distances.
     x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
@@ -210,13 +214,13 @@ def places_import_geojson(
     unusable = 0
     for feature in features:
         props = dict(feature.get("properties") or {}) if isinstance(feature, Mapping) else {}
+        if wanted and governorate(str(props.get("ADMIN1_EN") or "")) not in wanted:
+            continue
         for key, value in props.items():
             if isinstance(value, str):
                 props[key], was_repaired = text_repair(value)
                 repaired_names += was_repaired
         gov = governorate(props.get("ADMIN1_EN") or "")
-        if wanted and gov not in wanted:
-            continue
         point = _point(feature) if isinstance(feature, Mapping) else None
         name = (props.get(name_property) or "").strip() if isinstance(props.get(name_property), str) else ""
         if point is None or not normalize_name(name):
@@ -233,7 +237,7 @@ def places_import_geojson(
             source=f"{source} ({code})" if code else source,
         )
     if repaired_names:
-        report.notes.append(f"{repaired_names} names repaired (invalid UTF-8 bytes dropped)")
+        report.notes.append(repaired_note(repaired_names))
     if unusable:
         report.notes.append(f"{unusable} features without a name or valid coordinates ignored")
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events.services.reference import read_json, text_repair
+from events.services.reference import read_json, repaired_note, text_repair
 from events.services.zones import zones_import
 from idlib_tracker.loading import LoadReport, ReferenceDataError
 
@@ -53,5 +53,5 @@ class Command(BaseCommand):
         except ReferenceDataError as exc:
             raise CommandError("Nothing imported:\n  " + "\n  ".join(exc.messages)) from exc
         if repaired:
-            report.notes.append(f"{repaired} names repaired (invalid UTF-8 bytes dropped)")
+            report.notes.append(repaired_note(repaired))
         self.stdout.write(str(report))
