@@ -1,14 +1,521 @@
 """Extraction service: turns stored articles into actors, places, statements and candidate events.
 
-Placeholder until the extraction issue lands: ingestion already calls it after each batch of new or changed
-articles, so wiring does not change when the real implementation arrives.
+The reading is pure (events/extract/); this module loads the gazetteer, runs the reading outside any transaction,
+then writes each chunk of articles in one short transaction with a constant number of queries (no query per
+article):
+- Article.actors / Article.places / is_relevant / extracted_at (an irrelevant article keeps no mentions);
+- proposed actors for unknown names (Actor.status=proposed with one Alias, so a name is proposed once);
+- Statements, idempotent by (article, text_key): re-extraction updates them and drops the ones no longer found;
+- candidate Events through EventSource(article, extraction_key): re-extraction updates the article's own
+  candidates; a new happening joins an existing candidate or published event when cluster.best_match says it is
+  the same one (a published event only gains the source), else it becomes a new candidate.
+Extraction never changes an event that is published, rejected, merged or editor_owned.
+
+The matcher is built once per process and rebuilt when the gazetteer changes: a fingerprint of the actor, alias
+and place tables (counts, newest rows, Actor.updated_at) catches bulk loads, merges and approvals; a token in the
+shared cache, bumped by post_save/post_delete signals on Actor, Alias and Place, catches edits in place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from actors.models import Actor, ActorStatus, Alias, Statement, statement_key
+from actors.names import normalize_name
+from events.extract.cluster import Signature, best_match, tokens_of
+from events.extract.events import EventCandidate
+from events.extract.gazetteer import ActorRecord, Gazetteer, PlaceRecord, gazetteer_build
+from events.extract.matcher import Matcher
+from events.extract.pipeline import Extraction, extract
+from events.extract.proposals import Proposal
+from events.extract.rules import rules_load
+from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200
+GAZETTEER_VERSION_KEY = "extraction:gazetteer-version"
+# Advisory lock class for clustering (distinct from ingestion's 0x1D1B); the lock key is a place bucket.
+CLUSTER_LOCK_CLASS = 0x1D1E
+CLUSTER_LOCK_BUCKETS = 256
+# Events this many days either side of a candidate's date are compared with it (cluster.py decides).
+CLUSTER_WINDOW_DAYS = 3
+OPEN_STATUSES = (EventStatus.CANDIDATE, EventStatus.PUBLISHED)
 
 
-def articles_extract(article_ids: Sequence[int]) -> None:
-    """Run extraction for these articles (idempotent). Not implemented yet: see issue 4."""
-    return None
+@dataclass
+class ExtractReport:
+    articles: int = 0
+    relevant: int = 0
+    statements: int = 0
+    events_created: int = 0
+    events_updated: int = 0
+    sources_attached: int = 0
+    proposals: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+# --- The matcher, cached per process ------------------------------------------------------------------------------
+_matcher_lock = threading.Lock()
+_matcher_cache: tuple[tuple, Matcher] | None = None
+
+
+def gazetteer_changed(**_kwargs) -> None:
+    """Signal receiver: an actor, alias or place was saved or deleted; every process rebuilds its matcher."""
+    global _matcher_cache
+    _matcher_cache = None
+    try:
+        cache.set(GAZETTEER_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # the cache being down must not block an editor's save; the fingerprint still works
+        logger.warning("could not bump the gazetteer token in the cache", exc_info=True)
+
+
+def _gazetteer_version() -> tuple:
+    actors = Actor.objects.aggregate(n=Count("id"), newest=Max("updated_at"))
+    aliases = Alias.objects.aggregate(n=Count("id"), last=Max("id"))
+    places = Place.objects.aggregate(n=Count("id"), last=Max("id"))
+    try:
+        token = cache.get(GAZETTEER_VERSION_KEY)
+    except Exception:
+        logger.warning("could not read the gazetteer token from the cache", exc_info=True)
+        token = None
+    return (actors["n"], actors["newest"], aliases["n"], aliases["last"], places["n"], places["last"], token)
+
+
+def gazetteer_from_db() -> Gazetteer:
+    actors = [
+        ActorRecord(id=pk, slug=slug, name=name, kind=kind, parent_id=parent, country=country,
+                    proposed=status == ActorStatus.PROPOSED)
+        for pk, slug, name, kind, parent, country, status in Actor.objects.order_by("id").values_list(
+            "id", "slug", "name", "kind", "parent_id", "country", "status"
+        )
+    ]
+    aliases = list(Alias.objects.order_by("id").values_list("name", "actor_id"))
+    places, place_aliases = [], []
+    for pk, slug, name, kind, country, admin1, names in Place.objects.order_by("id").values_list(
+        "id", "slug", "name", "kind", "country", "admin1", "aliases"
+    ):
+        places.append(PlaceRecord(id=pk, slug=slug, name=name, kind=kind, country=country, admin1=admin1))
+        place_aliases += [(alias, pk) for alias in names or [] if isinstance(alias, str)]
+    return gazetteer_build(actors, aliases, places, place_aliases)
+
+
+def matcher_current() -> Matcher:
+    """The matcher for the gazetteer as it is now (rebuilt only when it changed)."""
+    global _matcher_cache
+    version = _gazetteer_version()
+    cached = _matcher_cache
+    if cached and cached[0] == version:
+        return cached[1]
+    with _matcher_lock:
+        if _matcher_cache and _matcher_cache[0] == version:
+            return _matcher_cache[1]
+        matcher = Matcher(gazetteer_from_db(), rules_load())
+        _matcher_cache = (version, matcher)
+        return matcher
+
+
+# --- Entry points ---------------------------------------------------------------------------------------------------
+def article_date(article: Article) -> date:
+    """The date relative expressions ("on Wednesday") resolve against: the feed's published date, else fetched."""
+    moment = article.published_at or article.fetched_at or timezone.now()
+    return timezone.localdate(moment)
+
+
+def articles_extract(article_ids: Sequence[int]) -> ExtractReport:
+    """Extract these articles (idempotent): one matcher, the reading outside transactions, short bulk writes."""
+    report = ExtractReport()
+    ids = list(dict.fromkeys(int(i) for i in article_ids))
+    if not ids:
+        return report
+    matcher = matcher_current()
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start:start + CHUNK_SIZE]
+        articles = list(
+            Article.objects.filter(id__in=chunk)
+            .only("id", "title", "text", "url", "published_at", "fetched_at")
+            .order_by("id")
+        )
+        results: list[tuple[Article, Extraction]] = []
+        for article in articles:
+            try:
+                results.append((article, extract(article.title, article.text, article_date(article), matcher)))
+            except Exception as exc:  # one unreadable article must not cost the others their extraction
+                logger.exception("extraction failed for article %s", article.pk)
+                report.errors.append(f"article {article.pk}: {type(exc).__name__}: {exc}")
+        if results:
+            _write(results, matcher.gazetteer, report)
+    return report
+
+
+def article_extract(article: Article) -> ExtractReport:
+    return articles_extract([article.pk])
+
+
+# --- Writes ---------------------------------------------------------------------------------------------------------
+def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, report: ExtractReport) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        _proposals_write(results, report)
+        _mentions_write(results, Article.actors.through, "actor_id", lambda x: x.actor_ids)
+        _mentions_write(results, Article.places.through, "place_id", lambda x: x.place_ids)
+        for article, extraction in results:
+            article.is_relevant = extraction.relevant
+            article.extracted_at = now
+        Article.objects.bulk_update([a for a, _ in results], ["is_relevant", "extracted_at"])
+        event_of_sentence = _events_write(results, gazetteer, report)
+        _statements_write(results, event_of_sentence, report)
+    report.articles += len(results)
+    report.relevant += sum(1 for _, x in results if x.relevant)
+
+
+def _mentions_write(results, through, column: str, wanted_of) -> None:
+    """Make the article's M2M rows match what extraction found: delete the gone, add the new."""
+    ids = [a.pk for a, _ in results]
+    wanted = {(a.pk, target) for a, x in results if x.relevant for target in wanted_of(x)}
+    existing = {(article_id, target): row_id for row_id, article_id, target in
+                through.objects.filter(article_id__in=ids).values_list("id", "article_id", column)}
+    stale = [row_id for pair, row_id in existing.items() if pair not in wanted]
+    if stale:
+        through.objects.filter(id__in=stale).delete()
+    new = [through(article_id=article_id, **{column: target}) for article_id, target in wanted - existing.keys()]
+    if new:
+        through.objects.bulk_create(new, ignore_conflicts=True)
+
+
+def _unique_slug(name: str, taken: set[str]) -> str:
+    base = (slugify(name) or "actor")[:180]
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _proposals_write(results: list[tuple[Article, Extraction]], report: ExtractReport) -> None:
+    """One proposed actor (with its name as an alias) per unknown name; names already known are skipped."""
+    wanted: dict[str, tuple[Proposal, Article, Extraction]] = {}
+    for article, extraction in results:
+        if not extraction.relevant:
+            continue
+        for proposal in extraction.proposals:
+            key = normalize_name(proposal.name)
+            if key:
+                wanted.setdefault(key, (proposal, article, extraction))
+    if not wanted:
+        return
+    known = set(Alias.objects.filter(normalized__in=list(wanted)).values_list("normalized", flat=True))
+    fresh = {key: item for key, item in wanted.items() if key not in known}
+    if not fresh:
+        return
+    taken = set(
+        Actor.objects.filter(slug__in=[slugify(p.name)[:180] for p, _, _ in fresh.values()]).values_list(
+            "slug", flat=True
+        )
+    )
+    for proposal, article, extraction in fresh.values():
+        sentence = extraction.sentences[proposal.sentence].text
+        actor = Actor(
+            name=proposal.name[:200], slug=_unique_slug(proposal.name, taken), kind=proposal.kind,
+            status=ActorStatus.PROPOSED,
+            description=f"Proposed by extraction. First seen in: \u201c{sentence[:900]}\u201d",
+            source=(article.url or f"article #{article.pk}")[:300],
+        )
+        try:
+            # A savepoint each: another worker proposing the same name at the same moment is not an error.
+            with transaction.atomic():
+                actor._change_reason = "Proposed by extraction"
+                actor.save()
+                Alias.objects.create(actor=actor, name=proposal.name[:200])
+            report.proposals += 1
+        except IntegrityError:
+            logger.info("proposal %r already made by another worker", proposal.name)
+
+
+def _statements_write(
+    results: list[tuple[Article, Extraction]], event_of_sentence: dict[tuple[int, int], int], report: ExtractReport
+) -> None:
+    ids = [a.pk for a, _ in results]
+    existing = {
+        (s.article_id, s.text_key): s
+        for s in Statement.objects.filter(article_id__in=ids).only(
+            "id", "article_id", "text_key", "speaker_id", "speaker_text", "is_direct", "said_on", "sentence",
+            "event_id",
+        )
+    }
+    wanted: set[tuple[int, str]] = set()
+    new: list[Statement] = []
+    changed: list[Statement] = []
+    fields = ("speaker_id", "speaker_text", "is_direct", "said_on", "sentence", "event_id")
+    for article, extraction in results:
+        if not extraction.relevant:
+            continue
+        for candidate in extraction.statements:
+            key = statement_key(candidate.text)
+            if (article.pk, key) in wanted:
+                continue
+            wanted.add((article.pk, key))
+            values = {
+                "speaker_id": candidate.speaker_id,
+                "speaker_text": candidate.speaker_text[:300],
+                "is_direct": candidate.is_direct,
+                "said_on": candidate.said_on,
+                "sentence": extraction.sentences[candidate.sentence].text,
+                "event_id": event_of_sentence.get((article.pk, candidate.sentence)),
+            }
+            current = existing.get((article.pk, key))
+            if current is None:
+                new.append(Statement(article_id=article.pk, text=candidate.text, text_key=key, **values))
+            elif any(getattr(current, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(current, f, v)
+                changed.append(current)
+    stale = [s.pk for pair, s in existing.items() if pair not in wanted]
+    if stale:
+        Statement.objects.filter(id__in=stale).delete()
+    if new:
+        # bulk_create skips save(), so text_key is set above; the constraint makes a racing insert a no-op.
+        Statement.objects.bulk_create(new, ignore_conflicts=True)
+    if changed:
+        Statement.objects.bulk_update(changed, [f.removesuffix("_id") for f in fields])
+    report.statements += len(new)
+
+
+# --- Events ---------------------------------------------------------------------------------------------------------
+def _lock_places(place_ids: Iterable[int]) -> None:
+    """Serialise clustering per place bucket on PostgreSQL, so two workers cannot both create the same event."""
+    if connection.vendor != "postgresql":
+        return
+    buckets = sorted({pid % CLUSTER_LOCK_BUCKETS for pid in place_ids})
+    if buckets:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, b) FROM unnest(%s::int[]) AS b ORDER BY b",
+                [CLUSTER_LOCK_CLASS, buckets],
+            )
+
+
+def _signature(event_type, sub_type, place_id, occurred_on, precision, text: str, actors) -> Signature:
+    return Signature(event_type, sub_type, place_id, occurred_on, precision, tokens_of(text), frozenset(actors))
+
+
+def _candidate_signature(candidate: EventCandidate) -> Signature:
+    return _signature(
+        candidate.event_type, candidate.sub_event_type, candidate.place_id, candidate.occurred_on,
+        candidate.date_precision, candidate.text, (a for a, _ in candidate.actors),
+    )
+
+
+def _title(candidate: EventCandidate, gazetteer: Gazetteer) -> str:
+    place = gazetteer.places[candidate.place_id].name if candidate.place_id else ""
+    return (f"{candidate.label} in {place}" if place else candidate.label)[:300]
+
+
+def _protected(event: Event) -> bool:
+    return event.status != EventStatus.CANDIDATE or event.editor_owned
+
+
+class _Pool:
+    """Open events near the batch's candidates (same places, nearby dates), with their sources' words."""
+
+    def __init__(self, candidates: list[EventCandidate]) -> None:
+        placed = [c for c in candidates if c.place_id]
+        self.events: dict[int, Event] = {}
+        self.signatures: dict[int, Signature] = {}
+        self.first_source: dict[int, int] = {}
+        self.roles: dict[int, set[tuple[int, str]]] = {}
+        self.articles: dict[int, set[int]] = {}
+        if not placed:
+            return
+        window = timedelta(days=CLUSTER_WINDOW_DAYS)
+        events = Event.objects.filter(
+            status__in=OPEN_STATUSES,
+            place_id__in={c.place_id for c in placed},
+            occurred_on__gte=min(c.occurred_on for c in placed) - window,
+            occurred_on__lte=max(c.occurred_on for c in placed) + window,
+        ).only(
+            "id", "event_type", "sub_event_type", "place_id", "occurred_on", "date_precision", "status",
+            "editor_owned", "title", "description", "fatalities", "confidence",
+        ).order_by("id")
+        self.events = {e.pk: e for e in events}
+        texts: dict[int, list[str]] = {pk: [e.title, e.description] for pk, e in self.events.items()}
+        for source_id, event_id, article_id, sentence in EventSource.objects.filter(
+            event_id__in=list(self.events)
+        ).order_by("id").values_list("id", "event_id", "article_id", "sentence"):
+            texts[event_id].append(sentence)
+            self.first_source.setdefault(event_id, source_id)
+            self.articles.setdefault(event_id, set()).add(article_id)
+        for event_id, actor_id, role in EventActor.objects.filter(event_id__in=list(self.events)).values_list(
+            "event_id", "actor_id", "role"
+        ):
+            self.roles.setdefault(event_id, set()).add((actor_id, role))
+        for pk, event in self.events.items():
+            self.signatures[pk] = self._signature_of(event, " ".join(texts[pk]))
+
+    def _signature_of(self, event: Event, text: str) -> Signature:
+        return _signature(
+            event.event_type, event.sub_event_type, event.place_id, event.occurred_on, event.date_precision, text,
+            (a for a, _ in self.roles.get(event.pk, ())),
+        )
+
+    def match(self, candidate: EventCandidate) -> int | None:
+        return best_match(_candidate_signature(candidate), list(self.signatures.items()))
+
+
+def _events_write(
+    results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, report: ExtractReport
+) -> dict[tuple[int, int], int]:
+    """Write the chunk's event candidates; returns (article id, sentence index) -> event id for statements."""
+    ids = [a.pk for a, _ in results]
+    wanted = {(a.pk, c.key): c for a, x in results if x.relevant for c in x.events}
+    _lock_places(c.place_id for c in wanted.values() if c.place_id)
+    sources = {
+        (s.article_id, s.extraction_key): s
+        for s in EventSource.objects.filter(article_id__in=ids).exclude(extraction_key="").select_related("event")
+    }
+    # First, so a happening whose key changed (a corrected date) can join its old event again below.
+    _stale_sources_drop(sources, wanted)
+    pool = _Pool(list(wanted.values()))
+    event_of_sentence: dict[tuple[int, int], int] = {}
+    updates: dict[int, Event] = {}
+    new_sources: list[EventSource] = []
+    new_roles: list[EventActor] = []
+    source_updates: list[EventSource] = []
+    # Happenings no stored event matches: one new candidate each, or one for several reports in this chunk.
+    pending: list[tuple[Event, EventCandidate, list[tuple[int, EventCandidate]]]] = []
+
+    for (article_id, key), candidate in wanted.items():
+        source = sources.get((article_id, key))
+        if source is not None:
+            event = source.event
+            if not _protected(event):
+                if source.sentence != candidate.text:
+                    source.sentence = candidate.text
+                    source_updates.append(source)
+                if pool.first_source.get(event.pk, source.pk) == source.pk and _refresh(event, candidate, gazetteer):
+                    updates[event.pk] = event
+                new_roles += _roles_missing(pool.roles.setdefault(event.pk, set()), event.pk, candidate)
+            _remember(event_of_sentence, article_id, candidate, event.pk)
+            continue
+        match = pool.match(candidate)
+        if match is not None:
+            event = pool.events[match]
+            if article_id not in pool.articles.setdefault(match, set()):
+                pool.articles[match].add(article_id)
+                new_sources.append(
+                    EventSource(event_id=match, article_id=article_id, sentence=candidate.text, extraction_key=key)
+                )
+                report.sources_attached += 1
+                if not _protected(event):
+                    event.confidence = round(min(0.95, event.confidence + 0.05), 2)
+                    if event.fatalities is None and candidate.fatalities is not None:
+                        event.fatalities = candidate.fatalities
+                    updates[event.pk] = event
+                    new_roles += _roles_missing(pool.roles.setdefault(match, set()), match, candidate)
+            _remember(event_of_sentence, article_id, candidate, match)
+            continue
+        signature = _candidate_signature(candidate)
+        twin = best_match(signature, [(i, _candidate_signature(p[1])) for i, p in enumerate(pending)])
+        if twin is not None:
+            pending[twin][2].append((article_id, candidate))
+            continue
+        event = Event(status=EventStatus.CANDIDATE)
+        _refresh(event, candidate, gazetteer)
+        pending.append((event, candidate, [(article_id, candidate)]))
+
+    if pending:
+        for event, _, members in pending:
+            event.confidence = round(min(0.95, event.confidence + 0.05 * (len({a for a, _ in members}) - 1)), 2)
+        bulk_create_with_history([e for e, _, _ in pending], Event, default_change_reason="Extracted")
+        report.events_created += len(pending)
+        for event, _, members in pending:
+            have: set[tuple[int, str]] = set()
+            attached: set[int] = set()
+            for article_id, candidate in members:
+                if article_id not in attached:
+                    attached.add(article_id)
+                    new_sources.append(EventSource(
+                        event_id=event.pk, article_id=article_id, sentence=candidate.text,
+                        extraction_key=candidate.key,
+                    ))
+                new_roles += _roles_missing(have, event.pk, candidate)
+                _remember(event_of_sentence, article_id, candidate, event.pk)
+            report.sources_attached += len(attached) - 1
+
+    if new_sources:
+        EventSource.objects.bulk_create(new_sources, ignore_conflicts=True)
+    if new_roles:
+        EventActor.objects.bulk_create(new_roles, ignore_conflicts=True)
+    if source_updates:
+        EventSource.objects.bulk_update(source_updates, ["sentence"])
+    if updates:
+        bulk_update_with_history(
+            list(updates.values()), Event,
+            ["title", "description", "event_type", "sub_event_type", "occurred_on", "date_precision", "place",
+             "geo_precision", "fatalities", "confidence"],
+            default_change_reason="Re-extracted",
+        )
+        report.events_updated += len(updates)
+    return event_of_sentence
+
+
+def _refresh(event: Event, candidate: EventCandidate, gazetteer: Gazetteer) -> bool:
+    """Copy a candidate's reading onto an event extraction owns; True when anything changed."""
+    values = {
+        "title": _title(candidate, gazetteer),
+        "description": candidate.text,
+        "event_type": candidate.event_type,
+        "sub_event_type": candidate.sub_event_type,
+        "occurred_on": candidate.occurred_on,
+        "date_precision": candidate.date_precision,
+        "place_id": candidate.place_id,
+        "geo_precision": candidate.geo_precision,
+        "fatalities": candidate.fatalities,
+        "confidence": candidate.confidence,
+    }
+    changed = False
+    for name, value in values.items():
+        if getattr(event, name) != value:
+            setattr(event, name, value)
+            changed = True
+    return changed
+
+
+def _roles_missing(have: set[tuple[int, str]], event_id: int, candidate: EventCandidate) -> list[EventActor]:
+    """Role rows the event lacks for this candidate's actors (``have`` is updated)."""
+    rows = []
+    for actor_id, role in candidate.actors:
+        if (actor_id, role) not in have:
+            have.add((actor_id, role))
+            rows.append(EventActor(event_id=event_id, actor_id=actor_id, role=role))
+    return rows
+
+
+def _remember(event_of_sentence: dict, article_id: int, candidate: EventCandidate, event_id: int) -> None:
+    for index in candidate.sentences:
+        event_of_sentence[(article_id, index)] = event_id
+
+
+def _stale_sources_drop(sources: dict[tuple[int, str], EventSource], wanted: dict) -> None:
+    """The article no longer reports these happenings: drop its sources from events extraction owns, and the
+    events left without any source. Published, rejected, merged and editor-owned events keep their sources."""
+    stale = [s for pair, s in sources.items() if pair not in wanted and not _protected(s.event)]
+    if not stale:
+        return
+    EventSource.objects.filter(id__in=[s.pk for s in stale]).delete()
+    orphans = Event.objects.filter(
+        id__in={s.event_id for s in stale}, status=EventStatus.CANDIDATE, editor_owned=False
+    ).annotate(n=Count("event_sources")).filter(n=0)
+    Event.objects.filter(id__in=list(orphans.values_list("id", flat=True))).delete()
