@@ -7,6 +7,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 
 from events.models import EventStatus
 from events.taxonomy import EventType
@@ -94,3 +95,42 @@ def known_week(db):
         week=WEEK, events=[e1, e2, e3, e4, e5], e1=e1, e2=e2, e3=e3, e4=e4, e5=e5, s1=s1a, s2=s2, s3=s3,
         saa=saa, hts=hts, russia=russia, gained=gained, ended=ended,
     )
+
+
+@pytest.fixture
+def mail_worker(transactional_db, redis_url, tmp_path):
+    """A real Celery worker (2 processes) on the tests' Redis and PostgreSQL test database, mailing to files.
+
+    Yields the directory the worker's file email backend writes to.
+    """
+    from django.db import connection
+
+    from idlib_tracker.celery import app
+    from tests.conftest import require
+    from tests.processes import PYTHON, database_url, start, stop, wait_until
+
+    require(connection.vendor == "postgresql", "the worker shares the test database only on PostgreSQL")
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    app.control.purge()  # nothing left on the queue by an earlier run
+    log = tmp_path / "worker.log"
+    proc = start(
+        [PYTHON, "-m", "celery", "-A", "idlib_tracker", "worker", "--concurrency", "2", "--loglevel", "INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        log,
+        {
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "EMAIL_BACKEND": "tests.summaries.flaky_mail.FlakyFileBackend",
+            "EMAIL_FILE_PATH": str(mail_dir),
+            "FLAKY_MAIL_FAIL_ONCE": "reader1@example.org",
+            "SITE_URL": "https://tracker.example.org",
+        },
+    )
+    try:
+        wait_until(lambda: b"ready." in log.read_bytes() or proc.poll() is not None, 60, "the Celery worker")
+        assert proc.poll() is None, log.read_text()[-3000:]
+        yield mail_dir
+    finally:
+        stop(proc)
+        print(log.read_text()[-5000:])
