@@ -6,6 +6,7 @@ The data files ship with the project (`actors/data/actors.json`, `events/data/pl
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -226,20 +227,25 @@ def places_import_geojson(
         if point is None or not normalize_name(name):
             unusable += 1
             continue
+        admin2 = str(props.get("ADMIN2_EN") or "").strip()
+        if too_long(Place, {"name": name, "admin1": gov, "admin2": admin2}, ("name", "admin1", "admin2")):
+            unusable += 1
+            continue
         code = str(props.get("PCODE") or props.get("ADMIN3_COD") or "").strip()
-        slug = slugify(f"{name} {code}")[:200] or f"place-{code.lower()}"
+        # A name with no Latin letters still gets a stable slug, so a second run finds the same row.
+        slug = slugify(f"{name} {code}")[:200] or f"place-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
         aliases = [a for a in (props.get("NAM_EN_REF"), props.get("NAME_ARA"))
                    if isinstance(a, str) and normalize_name(a) and normalize_name(a) != normalize_name(name)]
         rows[slug] = Place(
             slug=slug, name=name, aliases=list(dict.fromkeys(aliases)), latitude=point[0], longitude=point[1],
-            admin1=gov, admin2=(props.get("ADMIN2_EN") or "").strip(), country="Syria",
+            admin1=gov, admin2=admin2, country="Syria",
             kind=_OCHA_KIND.get(props.get("CAPIT_LVL"), PlaceKind.VILLAGE),
             source=f"{source} ({code})" if code else source,
         )
     if repaired_names:
         report.notes.append(repaired_note(repaired_names))
     if unusable:
-        report.notes.append(f"{unusable} features without a name or valid coordinates ignored")
+        report.notes.append(f"{unusable} features without a usable name or valid coordinates ignored")
 
     with transaction.atomic():
         existing = {p.slug: p for p in Place.objects.select_for_update().filter(slug__in=rows)}
