@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
@@ -94,3 +95,22 @@ def test_import_zones_without_a_controller_imports_nothing_and_says_why():
         call_command("import_zones", str(ADMIN1), "--name-property", "NAME_EN", "--valid-from", "2011-03-15")
     assert "feature 1 (Idleb): controller None is not a known actor slug or alias" in str(error.value)
     assert not ControlZone.objects.exists()
+
+
+def test_import_places_keeps_the_good_features_of_a_partly_broken_file_and_counts_the_rest(tmp_path):
+    def point(name, lon, lat, **props):
+        return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"NAME_EN": name, "ADMIN1_EN": "Idleb", "PCODE": f"T{len(name)}", **props}}
+
+    features = [point("Kafr Testa", 36.6, 35.9), point("", 36.6, 35.9), point("Nowhere", 36.6, 135.9),
+                point("X" * 300, 36.6, 35.9), point("Hama Village", 36.7, 35.1, ADMIN1_EN="Hama")]
+    path = tmp_path / "places.geojson"
+    raw = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    # A cut Arabic letter in the kept feature's Arabic name, as in OCHA's own file.
+    path.write_bytes(raw.replace(b'"PCODE": "T10"', b'"PCODE": "T10", "NAME_ARA": "\xd9\x83\xd9\x81\xd8"'))
+    out = _run("import_places", str(path), "--admin1", "Idlib")
+    assert "places: 1 created" in out
+    assert "3 features without a usable name or valid coordinates ignored" in out
+    assert "1 name repaired" in out
+    place = Place.objects.get()
+    assert (place.name, place.aliases, place.admin1, place.kind) == ("Kafr Testa", ["كف"], "Idlib", "village")
