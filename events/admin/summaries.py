@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from events import summaries
-from events.models import Subscriber, WeeklySummary
+from events.admin.queries import count_per_row
+from events.models import Subscriber, SummaryDelivery, WeeklySummary
 from events.services.summaries import SummaryError, subscriber_unsubscribe, summary_build, summary_publish
 
 
@@ -35,14 +36,15 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
     ordering = ["-week_start"]
     date_hierarchy = "week_start"
     actions = ["publish", "rebuild"]
-    fields = ["week_start", "status", "figures", "lead", "highlights", "built_at", "published_at", "mailed"]
-    readonly_fields = ["week_start", "status", "figures", "built_at", "published_at", "mailed"]
+    fields = ["week_start", "status", "figures", "lead", "highlights", "built_at", "published_at", "deliveries"]
+    readonly_fields = ["week_start", "status", "figures", "built_at", "published_at", "deliveries"]
     change_list_template = "admin/events/weeklysummary/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WeeklySummary]:
-        # Messages sent per summary in the same query as the list (no other join here to inflate the count).
-        sent = Count("deliveries", filter=Q(deliveries__sent_at__isnull=False))
-        return super().get_queryset(request).annotate(n_sent=sent)
+        # Messages sent per listed summary as a correlated COUNT (a JOIN would also weigh on the changelist's own
+        # COUNT and date-hierarchy queries).
+        sent = SummaryDelivery.objects.filter(sent_at__isnull=False)
+        return super().get_queryset(request).annotate(n_sent=count_per_row(sent, "summary"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # summaries are built from the figures ("Build a week" on the list), never typed in
@@ -63,11 +65,20 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
     def events(self, summary: WeeklySummary) -> int | str:
         return summary.data.get("headline", {}).get("events", "-")
 
-    @admin.display(description="mailed to")
+    @admin.display(description="mailed to", ordering="n_sent")
     def mailed(self, summary: WeeklySummary) -> int:
-        if hasattr(summary, "n_sent"):
-            return summary.n_sent
-        return summary.deliveries.filter(sent_at__isnull=False).count()
+        return summary.n_sent  # type: ignore[attr-defined]
+
+    @admin.display(description="email")
+    def deliveries(self, summary: WeeklySummary) -> str:
+        counts = summary.deliveries.aggregate(
+            sent=Count("id", filter=Q(sent_at__isnull=False)), stuck=Count("id", filter=Q(sent_at__isnull=True))
+        )
+        text = f"Sent to {counts['sent']} subscriber(s)."
+        if counts["stuck"]:
+            # At most once: a claim without sent_at may have gone out just before its worker stopped.
+            text += f" {counts['stuck']} claimed by a run that stopped before confirming; not resent."
+        return text
 
     @admin.display(description="figures")
     def figures(self, summary: WeeklySummary) -> SafeString | str:
