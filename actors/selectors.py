@@ -13,7 +13,8 @@ from events.selectors import EventPage, WeeklyChart, event_page, public_statemen
 
 ACTOR_EVENTS = 20
 ACTOR_STATEMENTS = 20
-ACTIVITY_WEEKS = 52
+ACTIVITY_WEEKS = 26
+ACTOR_ZONES = 20
 
 
 def active_actors() -> QuerySet[Actor]:
@@ -54,7 +55,8 @@ def actor_profile(slug: str, statuses: tuple[str, ...]) -> ActorProfile | None:
         statements=list(
             public_statements().filter(speaker_id__in=sorted(scope.ids))[:ACTOR_STATEMENTS]
         ),
-        zones=list(actor.zones.order_by("-valid_from", "name")),
+        # The newest zones first, capped: a long history of redrawn front lines would otherwise grow the page.
+        zones=list(actor.zones.order_by("-valid_from", "name")[:ACTOR_ZONES]),
         events=event_page(filters, statuses, size=ACTOR_EVENTS),
         chart=weekly_chart(filters, statuses, weeks=ACTIVITY_WEEKS),
         filters=filters,

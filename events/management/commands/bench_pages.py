@@ -1,0 +1,301 @@
+"""python manage.py bench_pages --events N: do the analysts' pages cost the same with N events as with 1000?
+
+Works in a SEPARATE scratch database, created and dropped by the command through Django's own test-database
+machinery (`<name>_bench` on PostgreSQL; a temporary file on SQLite), so it never touches real data.
+
+The synthetic record grows the way a tracker's does: by history. Events arrive at a steady rate (--per-day, 5 by
+default, about the rate ACLED records for Idlib governorate in a busy year) going back from today, each with one or
+two actors, a place, a source article and, for one in five, a statement; control zones are redrawn every 90 days.
+Actors, places and feeds are reference data of a fixed size. First the newest 1000 events are written and every
+page is measured; then the record is extended back in time to N events and the same pages are measured again.
+
+Each page is requested through Django's test client (the whole middleware and template stack, no network), after
+warm-up, and the server-side p50 / p95 and the number of SQL queries are printed. The last line is
+`worst_p50_ratio=...`, the largest p50(N) / p50(1000) over the pages; the target is <= 1.5 at N=100000 with the
+same query counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from actors.models import Actor, ActorKind, Statement, statement_key
+from events.models import (
+    ActorRole,
+    Article,
+    ControlZone,
+    Event,
+    EventActor,
+    EventSource,
+    EventStatus,
+    Feed,
+    Place,
+)
+from events.taxonomy import SUB_EVENT_TYPES, EventType
+
+BASELINE = 1000
+BATCH = 5000
+ZONE_PERIOD_DAYS = 90
+GOVERNORATES = ["Idlib", "Aleppo", "Hama", "Latakia"]
+# Shares of the ACLED types in the Idlib record: mostly shelling and air strikes, then clashes.
+TYPE_WEIGHTS = {
+    EventType.EXPLOSIONS: 55, EventType.BATTLES: 25, EventType.VIOLENCE_AGAINST_CIVILIANS: 8,
+    EventType.STRATEGIC: 8, EventType.PROTESTS: 3, EventType.RIOTS: 1,
+}
+WORDS = ["shelling", "air", "strike", "clashes", "front", "village", "market", "convoy", "drone", "artillery",
+         "checkpoint", "offensive", "positions", "road", "hospital", "camp", "civilians", "fighters", "patrol"]
+
+
+@dataclass
+class Measure:
+    p50: float
+    p95: float
+    queries: int
+    status: int
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Synthetic:
+    """Writes the synthetic record in batches (bulk_create; the search-vector trigger runs as in production)."""
+
+    def __init__(self, seed: int, per_day: int, today: date) -> None:
+        self.rng = random.Random(seed)
+        self.per_day = per_day
+        self.today = today
+        self.written = 0
+        self.zone_periods = 0
+
+    def reference(self) -> None:
+        rng = self.rng
+        self.parents = []
+        self.actors: list[Actor] = []
+        colours = ["#c0392b", "#2e7d32", "#1f77b4", "#8e44ad", "#b8860b", "#555555"]
+        for g in range(6):
+            parent = Actor.objects.create(name=f"Bench state {g}", slug=f"bench-state-{g}", kind=ActorKind.STATE,
+                                          color=colours[g])
+            self.parents.append(parent)
+            self.actors.append(parent)
+            for m in range(3):
+                member = Actor.objects.create(name=f"Bench unit {g}.{m}", slug=f"bench-unit-{g}-{m}",
+                                              kind=ActorKind.STATE_FORCES, parent=parent)
+                self.actors.append(member)
+                self.actors.append(Actor.objects.create(name=f"Bench person {g}.{m}", slug=f"bench-person-{g}-{m}",
+                                                        kind=ActorKind.PERSON, parent=member))
+        for a in range(40):
+            self.actors.append(Actor.objects.create(name=f"Bench group {a}", slug=f"bench-group-{a}",
+                                                    kind=ActorKind.MILITIA))
+        self.places = Place.objects.bulk_create(
+            [
+                Place(name=f"Bench place {p}", slug=f"bench-place-{p}", admin1=GOVERNORATES[p % len(GOVERNORATES)],
+                      latitude=rng.uniform(35.3, 36.6), longitude=rng.uniform(35.9, 37.3))
+                for p in range(300)
+            ]
+        )
+        self.feeds = [Feed.objects.create(name=f"Bench wire {f}", url=f"https://bench.invalid/{f}.xml", active=False)
+                      for f in range(5)]
+
+    def extend_to(self, total: int) -> None:
+        """Add events going back in time until `total` exist, and the zones of the days they cover."""
+        while self.written < total:
+            self._batch(min(BATCH, total - self.written))
+        days_covered = self.written // self.per_day + 1
+        periods = days_covered // ZONE_PERIOD_DAYS + 1
+        zones = []
+        for k in range(self.zone_periods, periods):
+            valid_to = None if k == 0 else self.today - timedelta(days=ZONE_PERIOD_DAYS * k)
+            valid_from = self.today - timedelta(days=ZONE_PERIOD_DAYS * (k + 1))
+            for z, controller in enumerate(self.parents[:4]):
+                lon, lat = 36.0 + 0.35 * z + self.rng.uniform(-0.05, 0.05), 35.9 + self.rng.uniform(-0.05, 0.05)
+                ring = [[lon, lat], [lon + 0.3, lat], [lon + 0.3, lat + 0.4], [lon, lat + 0.4], [lon, lat]]
+                zones.append(ControlZone(name=f"Bench zone {k}.{z}", controller=controller, valid_from=valid_from,
+                                         valid_to=valid_to, geometry={"type": "Polygon", "coordinates": [ring]}))
+        ControlZone.objects.bulk_create(zones)
+        self.zone_periods = max(self.zone_periods, periods)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE")  # what autovacuum would have done after such growth
+
+    def _batch(self, count: int) -> None:
+        rng = self.rng
+        types = list(TYPE_WEIGHTS)
+        weights = list(TYPE_WEIGHTS.values())
+        events, articles = [], []
+        for i in range(self.written, self.written + count):
+            event_type = rng.choices(types, weights)[0]
+            day = self.today - timedelta(days=i // self.per_day)
+            place = rng.choice(self.places)
+            events.append(Event(
+                title=f"{' '.join(rng.choices(WORDS, k=5)).capitalize()} near {place.name}",
+                description=" ".join(rng.choices(WORDS, k=25)),
+                event_type=event_type, sub_event_type=rng.choice(SUB_EVENT_TYPES[event_type]),
+                occurred_on=day, place=place, status=EventStatus.PUBLISHED,
+                fatalities=rng.choice([None, 0, 1, 2, 5]),
+            ))
+            articles.append(Article(
+                feed=self.feeds[i % len(self.feeds)], guid=f"bench-{i}", url=f"https://bench.invalid/story/{i}",
+                title=f"Report {i}", text="", content_hash=f"{i:064x}",
+            ))
+        Event.objects.bulk_create(events, batch_size=1000)
+        Article.objects.bulk_create(articles, batch_size=1000)
+        roles, sources, statements = [], [], []
+        for n, (event, article) in enumerate(zip(events, articles, strict=True)):
+            first = rng.choice(self.actors)
+            roles.append(EventActor(event=event, actor=first, role=ActorRole.ACTOR1))
+            second = rng.choice(self.actors)
+            if second != first and rng.random() < 0.7:
+                roles.append(EventActor(event=event, actor=second, role=ActorRole.ACTOR2))
+            sources.append(EventSource(event=event, article=article, sentence=event.title))
+            if n % 5 == 0:
+                text = f"Statement {self.written + n}: " + " ".join(rng.choices(WORDS, k=12))
+                statements.append(Statement(
+                    speaker=rng.choice(self.actors), speaker_text="", text=text, is_direct=True,
+                    said_on=event.occurred_on, article=article, event=event, text_key=statement_key(text),
+                ))
+        EventActor.objects.bulk_create(roles, batch_size=2000)
+        EventSource.objects.bulk_create(sources, batch_size=2000)
+        Statement.objects.bulk_create(statements, batch_size=2000)
+        self.written += count
+
+
+class Command(BaseCommand):
+    help = "Time the analysts' pages at 1000 and at N events in a scratch database; print worst_p50_ratio."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--events", type=int, default=100_000, help="events in the large record (>= 2000)")
+        parser.add_argument("--per-day", type=int, default=5, help="events a day in the synthetic record")
+        parser.add_argument("--requests", type=int, default=30, help="timed requests per page and size")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--keep", action="store_true", help="leave the scratch database for inspection")
+
+    def handle(self, *args, events: int, per_day: int, requests: int, seed: int, keep: bool, **options) -> None:
+        if events < 2 * BASELINE:
+            raise CommandError(f"--events must be at least {2 * BASELINE}.")
+        if per_day < 1 or requests < 5:
+            raise CommandError("--per-day must be >= 1 and --requests >= 5.")
+        logging.disable(logging.INFO)  # the per-request access log would drown the report
+        creation = connection.creation
+        old_name = connection.settings_dict["NAME"]
+        scratch = None
+        if connection.vendor == "sqlite":
+            scratch = Path(tempfile.mkdtemp(prefix="bench_pages_")) / "bench.sqlite3"
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(scratch)
+        else:
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench"
+        self.stdout.write(f"Creating scratch database {connection.settings_dict['TEST']['NAME']} ...")
+        creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            with override_settings(
+                ALLOWED_HOSTS=["testserver"],
+                SECURE_SSL_REDIRECT=False,
+                SITE_LOGIN_REQUIRED=False,
+                DEBUG=False,
+                STORAGES={**settings.STORAGES, "staticfiles": {
+                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+            ):
+                self._run(events, per_day, requests, seed)
+        finally:
+            creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
+            if keep:
+                self.stdout.write(f"Kept the scratch database {connection.settings_dict['TEST']['NAME']}.")
+            elif scratch is not None:
+                scratch.unlink(missing_ok=True)
+                scratch.parent.rmdir()
+
+    def _run(self, total: int, per_day: int, requests: int, seed: int) -> None:
+        today = timezone.localdate()
+        data = Synthetic(seed, per_day, today)
+        data.reference()
+        started = time.perf_counter()
+        data.extend_to(BASELINE)
+        self.stdout.write(f"Wrote {BASELINE} events in {time.perf_counter() - started:.1f}s; measuring ...")
+        small = self._measure_all(data, requests)
+        started = time.perf_counter()
+        data.extend_to(total)
+        self.stdout.write(
+            f"Extended the record back in time to {total} events ({total // per_day} days, "
+            f"{ControlZone.objects.count()} zones, {Statement.objects.count()} statements) "
+            f"in {time.perf_counter() - started:.1f}s; measuring ..."
+        )
+        large = self._measure_all(data, requests)
+
+        self.stdout.write(
+            f"{'page':<22}{'p50@1000':>10}{'p95@1000':>10}{'q':>4}{f'p50@{total}':>13}{f'p95@{total}':>13}{'q':>4}"
+            f"{'ratio':>7}"
+        )
+        worst = 0.0
+        mismatched = []
+        for name, a in small.items():
+            b = large[name]
+            ratio = b.p50 / a.p50
+            worst = max(worst, ratio)
+            if a.queries != b.queries:
+                mismatched.append(name)
+            self.stdout.write(
+                f"{name:<22}{a.p50:>8.1f}ms{a.p95:>8.1f}ms{a.queries:>4}{b.p50:>11.1f}ms{b.p95:>11.1f}ms"
+                f"{b.queries:>4}{ratio:>7.2f}"
+            )
+        self.stdout.write(f"query counts identical: {'yes' if not mismatched else 'NO: ' + ', '.join(mismatched)}")
+        self.stdout.write(f"worst_p50_ratio={worst:.2f}")
+
+    def _pages(self, data: Synthetic) -> dict[str, str]:
+        """The URLs measured, chosen the same way at both sizes."""
+        today = data.today
+        middle = Event.objects.order_by("-occurred_on", "-id").values_list("occurred_on", "id")[data.written // 2]
+        actor = data.parents[0]
+        return {
+            "timeline first": "/timeline/",
+            # About 8% of events match (more than a page even at 1000), so both sizes render a full page.
+            "timeline filtered": f"/timeline/?type=Explosions%2FRemote+violence&actor={actor.slug}",
+            "timeline deep": f"/timeline/?cursor={middle[0].isoformat()}.{middle[1]}",
+            "map zones geojson": f"/api/zones.geojson?date={today.isoformat()}",
+            "map events geojson": f"/api/events.geojson?from={(today - timedelta(days=29)).isoformat()}"
+                                  f"&to={today.isoformat()}",
+            "actor page": f"/actors/{actor.slug}/",
+            "dashboard": "/",
+        }
+
+    def _measure_all(self, data: Synthetic, requests: int) -> dict[str, Measure]:
+        client = Client()
+        return {name: self._measure(client, url, requests) for name, url in self._pages(data).items()}
+
+    def _measure(self, client: Client, url: str, requests: int) -> Measure:
+        def fetch() -> int:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            else:
+                _ = response.content
+            return response.status_code
+
+        for _ in range(3):
+            fetch()
+        with CaptureQueriesContext(connection) as captured:
+            status = fetch()
+        queries = len(captured)  # now: the log is cleared when the next request starts
+        if status != 200:
+            raise CommandError(f"{url} answered {status}")
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            fetch()
+            times.append((time.perf_counter() - started) * 1000)
+        return Measure(statistics.median(times), _percentile(times, 0.95), queries, status)
+
