@@ -20,8 +20,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The browser tests serve the CDN's files from node_modules (package.json pins them; pages load them from jsDelivr).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 run: $(VENV)/.installed
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -34,7 +39,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-test: lint
+test: lint node_modules/.installed
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
