@@ -24,8 +24,10 @@
     status.className = "zone-editor-status help";
     var el = document.createElement("div");
     el.className = "admin-map zone-editor-map";
-    textarea.parentNode.insertBefore(status, textarea.nextSibling);
-    textarea.parentNode.insertBefore(el, status);
+    // Below the whole field (label, textarea, help text), full width, not squeezed beside the textarea.
+    var row = textarea.closest(".form-row") || textarea.parentNode;
+    row.appendChild(el);
+    row.appendChild(status);
 
     if (typeof L === "undefined" || typeof L.Control.Draw === "undefined") {
       status.textContent = "The map libraries did not load; edit the GeoJSON directly.";
