@@ -48,6 +48,7 @@ def fetch_due_feeds() -> int:
 
 
 @shared_task(
+    bind=True,
     name="events.tasks.fetch_feed",
     autoretry_for=(FeedTemporarilyUnavailable,),
     retry_backoff=15,
@@ -56,9 +57,10 @@ def fetch_due_feeds() -> int:
     retry_backoff_max=settings.CELERY_BROKER_VISIBILITY_TIMEOUT // 2,
     max_retries=3,
 )
-def fetch_feed(feed_id: int) -> dict:
+def fetch_feed(self, feed_id: int) -> dict:
     """Fetch one feed (under its per-feed lock, see feed_fetch); transient failures are retried."""
-    report = feed_fetch(feed_id)
+    # The task id owns the lock: a redelivery after this worker dies mid-fetch carries the same id (feed_lock).
+    report = feed_fetch(feed_id, lock_owner=self.request.id or "")
     if report.transient:
         raise FeedTemporarilyUnavailable(report.error)
     return report.as_dict()

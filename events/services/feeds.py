@@ -75,11 +75,19 @@ def _lock_ttl() -> int:
 
 
 @contextmanager
-def feed_lock(feed_id: int) -> Iterator[bool]:
-    """Try to take the per-feed lock (shared by all workers through the Redis cache); yields whether we hold it."""
+def feed_lock(feed_id: int, owner: str = "") -> Iterator[bool]:
+    """Try to take the per-feed lock (shared by all workers through the Redis cache); yields whether we hold it.
+
+    ``owner`` is the Celery task id. A worker process killed mid-fetch leaves the lock behind until its TTL, and
+    the broker redelivers that same message (same task id) at once: the redelivery may take over its own lock,
+    where any other fetch of the feed (another message) still skips.
+    """
     key = f"idlib:feed-lock:{feed_id}"
-    token = secrets.token_hex(8)
+    token = owner or secrets.token_hex(8)
     acquired = cache.add(key, token, timeout=_lock_ttl())
+    if not acquired and owner and cache.get(key) == owner:
+        cache.set(key, token, timeout=_lock_ttl())
+        acquired = True
     try:
         yield acquired
     finally:
@@ -186,9 +194,12 @@ def feed_ingest_body(
     )
 
 
-def feed_fetch(feed_id: int) -> FetchReport:
-    """Fetch one feed and store its new articles. Never raises for a feed's own problems: see the report."""
-    with feed_lock(feed_id) as locked:
+def feed_fetch(feed_id: int, lock_owner: str = "") -> FetchReport:
+    """Fetch one feed and store its new articles. Never raises for a feed's own problems: see the report.
+
+    ``lock_owner``: the calling task's id, so a redelivery of a task whose worker died can retake its lock.
+    """
+    with feed_lock(feed_id, owner=lock_owner) as locked:
         if not locked:
             return FetchReport(feed_id, status="skipped", error="another worker is fetching this feed right now")
         feed = Feed.objects.filter(id=feed_id).first()
