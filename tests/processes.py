@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 REPO = Path(settings.BASE_DIR)
@@ -128,3 +129,9 @@ def production_env(static_root: Path, **extra: str) -> dict[str, str]:
         "REDIS_URL": settings.REDIS_URL,
         **extra,
     }
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """Static files collected once per test session, as the image build does, for production-mode processes."""
+    return collect_static(tmp_path_factory.mktemp("static"))
