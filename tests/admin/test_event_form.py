@@ -108,3 +108,13 @@ def test_history_is_visible_in_the_admin(editor_client, editor):
     assert page.status_code == 200
     html = page.content.decode()
     assert "rania" in html and "Published" in html
+
+
+def test_place_autocomplete_finds_other_spellings(editor_client):
+    make_place("Khan Shaykhun", aliases=["Khan Sheikhoun", "Khan Shaykhoun"])
+    make_place("Kafr Nabl")
+    found = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Sheikhoun", "app_label": "events", "model_name": "event", "field_name": "place"},
+    ).json()
+    assert [r["text"] for r in found["results"]] == ["Khan Shaykhun"]
