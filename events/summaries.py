@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from actors.models import Statement
 from events.models import ControlZone, Event, EventActor, EventStatus, Subscriber, SummaryStatus, WeeklySummary
+from events.selectors import WeeklyChart
+from events.taxonomy import EventType
 
 # Bump when the shape of the stored dict changes, so templates can tell an old summary from a new one.
 DATA_VERSION = 1
@@ -126,28 +128,31 @@ def compute_week(monday: date, *, today: date | None = None) -> dict[str, Any]:
 
 
 def _weekly_series(published, monday: date) -> list[dict[str, Any]]:
-    """Events and stated fatalities per week for the SERIES_WEEKS weeks ending with this one, oldest first."""
+    """Events (in total and by type) and stated fatalities per week for the SERIES_WEEKS weeks ending with this
+    one, oldest first: one grouped query."""
     first = monday - timedelta(weeks=SERIES_WEEKS - 1)
     rows = (
         published.filter(occurred_on__range=(first, monday + timedelta(days=6)))
         .annotate(week=TruncWeek("occurred_on"))
-        .values("week")
+        .values("week", "event_type")
         .annotate(events=Count("id"), fatalities=Coalesce(Sum("fatalities"), 0))
-        .order_by("week")
+        .order_by("week", "event_type")
     )
-    by_week = {_as_date(row["week"]): row for row in rows}
-    series = []
-    for offset in range(SERIES_WEEKS):
-        start = first + timedelta(weeks=offset)
-        row = by_week.get(start, {})
-        series.append(
-            {
-                "week_start": start.isoformat(),
-                "label": week_label(start),
-                "events": row.get("events", 0),
-                "fatalities": row.get("fatalities", 0),
-            }
-        )
+    series = [
+        {
+            "week_start": (first + timedelta(weeks=offset)).isoformat(),
+            "label": week_label(first + timedelta(weeks=offset)),
+            "events": 0,
+            "fatalities": 0,
+            "by_type": {},
+        }
+        for offset in range(SERIES_WEEKS)
+    ]
+    for row in rows:
+        week = series[(_as_date(row["week"]) - first).days // 7]
+        week["events"] += row["events"]
+        week["fatalities"] += row["fatalities"]
+        week["by_type"][row["event_type"]] = row["events"]
     return series
 
 
@@ -363,11 +368,12 @@ def summary_context(summary: WeeklySummary) -> dict[str, Any]:
         }
         for change in data["zone_changes"]
     ]
-    chart = {
-        "labels": [week["label"] for week in data["series"]],
-        "events": [week["events"] for week in data["series"]],
-        "fatalities": [week["fatalities"] for week in data["series"]],
-    }
+    # The same stacked chart by event type as the timeline's (static/js/charts.js); a bar opens that week there.
+    series = data["series"]
+    chart = WeeklyChart(
+        [date.fromisoformat(week["week_start"]) for week in series],
+        {event_type: [week["by_type"].get(event_type, 0) for week in series] for event_type in EventType.values},
+    ).as_chart_data()
     return {
         "summary": summary,
         "data": data,

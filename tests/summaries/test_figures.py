@@ -122,6 +122,7 @@ def test_twelve_week_series_ends_with_this_week(known_week):
     assert [week["label"] for week in series] == [f"2025-W{n:02d}" for n in range(3, 15)]
     assert [week["events"] for week in series] == [0, 0, 0, 0, 0, 0, 7, 4, 1, 3, 2, 5]
     assert series[-2]["fatalities"] == 3 and series[-1]["fatalities"] == 25
+    assert series[-1]["by_type"] == {"Battles": 2, "Explosions/Remote violence": 2, "Strategic developments": 1}
 
 
 def test_candidate_rejected_and_merged_events_never_count(db):

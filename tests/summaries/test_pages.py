@@ -62,14 +62,19 @@ def test_the_chart_data_comes_as_json_and_no_inline_script(client, known_week, p
 
     data = re.search(r'<script id="summary-series" type="application/json">(.*?)</script>', html).group(1)
     chart = json.loads(data)
-    assert chart["events"] == [0, 0, 0, 0, 0, 0, 7, 4, 1, 3, 2, 5]
-    assert chart["labels"][-1] == "2025-W14"
+    # The timeline's stacked chart by type (static/js/charts.js); a bar links to that week on the timeline.
+    per_week = [sum(dataset["data"][i] for dataset in chart["datasets"]) for i in range(12)]
+    assert per_week == [0, 0, 0, 0, 0, 0, 7, 4, 1, 3, 2, 5]
+    by_type = {dataset["label"]: dataset["data"][-1] for dataset in chart["datasets"]}
+    assert by_type == {"Battles": 2, "Explosions/Remote violence": 2, "Strategic developments": 1}
+    assert chart["labels"][-1] == "2025-W14" and chart["weekStarts"][-1] == "2025-03-31"
+    assert 'data-chart="summary-series" data-link="/timeline/"' in html
     # The CSP has no 'unsafe-inline': every other script is a file, Chart.js pinned with its SRI hash.
     scripts = re.findall(r"<script([^>]*)>", html)
     inline = [attrs for attrs in scripts if "src=" not in attrs and 'type="application/json"' not in attrs]
     assert inline == []
     assert re.search(r'<script src="https://cdn\.jsdelivr\.net/npm/chart\.js@[^"]+" integrity="sha384-', html)
-    assert '<script src="/static/js/summary.js" defer>' in html
+    assert '<script src="/static/js/charts.js" defer>' in html
     assert "style=" not in html.split("<main", 1)[1]
 
 
