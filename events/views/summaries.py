@@ -7,10 +7,10 @@ queries however many events the week had.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from events import summaries
+from events.models import Subscriber
 from events.services.summaries import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
 
 logger = logging.getLogger(__name__)
@@ -119,29 +120,29 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    # GET only shows a button: mail scanners that open every link must not confirm on someone's behalf.
-    if request.method == "POST":
-        subscriber = subscriber_confirm(token)
-        if subscriber is None:
-            return _unknown_token(request)
-        return render(request, "summaries/confirmed.html", {"subscriber": subscriber})
-    if not summaries.subscriber_token_exists(token):
-        return _unknown_token(request)
-    return render(request, "summaries/confirm.html", {"token": token})
+    return _token_page(request, token, subscriber_confirm, "summaries/confirm.html", "summaries/confirmed.html")
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session; the token is the secret.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    # GET only shows a button, so a link scanner cannot unsubscribe anyone; POST (ours or the mail client's) does.
+    return _token_page(
+        request, token, subscriber_unsubscribe, "summaries/unsubscribe.html", "summaries/unsubscribed.html"
+    )
+
+
+def _token_page(
+    request: HttpRequest, token: str, action: Callable[[str], Subscriber | None], ask: str, done: str
+) -> HttpResponse:
+    """GET only shows a button, so a mail scanner that opens every link acts on nobody's behalf; POST acts."""
     if request.method == "POST":
-        subscriber = subscriber_unsubscribe(token)
+        subscriber = action(token)
         if subscriber is None:
             return _unknown_token(request)
-        return render(request, "summaries/unsubscribed.html", {"subscriber": subscriber})
+        return render(request, done, {"subscriber": subscriber})
     if not summaries.subscriber_token_exists(token):
         return _unknown_token(request)
-    return render(request, "summaries/unsubscribe.html", {"token": token, "site_url": settings.SITE_URL})
+    return render(request, ask, {"token": token})
 
 
 def _unknown_token(request: HttpRequest) -> HttpResponse:

@@ -36,6 +36,22 @@ def _test_client_settings(settings):
 
 
 @pytest.fixture
+def publish(db, django_capture_on_commit_callbacks):
+    """Build and publish a week's summary through the services; the email task it enqueues is not run."""
+
+    def publish(week: dt.date = WEEK, lead: str = ""):
+        from events.services.summaries import summary_build, summary_publish
+
+        summary = summary_build(week)
+        summary.lead = lead
+        summary.save()
+        with django_capture_on_commit_callbacks(execute=False):
+            return summary_publish(summary)
+
+    return publish
+
+
+@pytest.fixture
 def known_week(db):
     """Published, candidate, rejected and merged events, statements and zones around 2025-W14.
 

@@ -8,23 +8,10 @@ from __future__ import annotations
 import pytest
 
 from events.models import SummaryDelivery
-from events.services.summaries import SummaryEmailIncomplete, summary_build, summary_email_send, summary_publish
+from events.services.summaries import SummaryEmailIncomplete, summary_build, summary_email_send
 from tests.processes import free_port
 from tests.summaries.builders import make_event, make_subscriber
 from tests.summaries.conftest import WEEK, day
-
-
-@pytest.fixture
-def published(db, django_capture_on_commit_callbacks):
-    def publish(lead: str = ""):
-        summary = summary_build(WEEK)
-        summary.lead = lead
-        summary.save()
-        with django_capture_on_commit_callbacks(execute=False):
-            summary_publish(summary)
-        return summary
-
-    return publish
 
 
 @pytest.fixture
@@ -37,9 +24,9 @@ def audience(db):
 
 
 def test_each_confirmed_subscriber_gets_one_message_with_its_own_unsubscribe_link(
-    known_week, published, audience, mailoutbox
+    known_week, publish, audience, mailoutbox
 ):
-    summary = published(lead="Fighting spread south.")
+    summary = publish(lead="Fighting spread south.")
 
     assert summary_email_send(summary.pk) == 3
     assert summary_email_send(summary.pk) == 0  # a second run finds everyone claimed
@@ -65,8 +52,8 @@ def test_each_confirmed_subscriber_gets_one_message_with_its_own_unsubscribe_lin
     assert SummaryDelivery.objects.filter(summary=summary, sent_at__isnull=False).count() == 3
 
 
-def test_a_week_without_events_says_so_in_the_email(published, audience, mailoutbox):
-    summary_email_send(published().pk)
+def test_a_week_without_events_says_so_in_the_email(publish, audience, mailoutbox):
+    summary_email_send(publish().pk)
 
     message = mailoutbox[0]
     assert "No published events were recorded in this week." in message.body
@@ -81,8 +68,8 @@ def test_a_draft_is_never_mailed(db, audience, mailoutbox):
     assert mailoutbox == [] and not SummaryDelivery.objects.exists()
 
 
-def test_a_failed_send_releases_its_claim_for_the_retry(published, audience, settings, mailoutbox):
-    summary = published()
+def test_a_failed_send_releases_its_claim_for_the_retry(publish, audience, settings, mailoutbox):
+    summary = publish()
     # A real SMTP connection to a port where nothing listens: every send fails.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
@@ -96,9 +83,9 @@ def test_a_failed_send_releases_its_claim_for_the_retry(published, audience, set
     assert len(mailoutbox) == 3
 
 
-def test_a_recipient_claimed_by_a_run_that_died_is_not_mailed_again(published, audience, mailoutbox):
+def test_a_recipient_claimed_by_a_run_that_died_is_not_mailed_again(publish, audience, mailoutbox):
     """At most once: a claim without sent_at may have been sent just before the worker died."""
-    summary = published()
+    summary = publish()
     claimed = audience["confirmed"][0]
     SummaryDelivery.objects.create(summary=summary, subscriber=claimed)
 

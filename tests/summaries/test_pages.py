@@ -10,23 +10,9 @@ import feedparser
 import pytest
 from django.contrib.auth import get_user_model
 
-from events.services.summaries import summary_build, summary_publish
+from events.services.summaries import summary_build
 from tests.summaries.builders import make_event, make_place
 from tests.summaries.conftest import WEEK, day
-
-
-def _published(week, django_capture_on_commit_callbacks, lead: str = ""):
-    summary = summary_build(week)
-    summary.lead = lead
-    summary.save()
-    with django_capture_on_commit_callbacks(execute=False):
-        summary_publish(summary)
-    return summary
-
-
-@pytest.fixture
-def publish(django_capture_on_commit_callbacks):
-    return lambda week, lead="": _published(week, django_capture_on_commit_callbacks, lead)
 
 
 def test_detail_page_shows_the_weeks_figures(client, known_week, publish):
