@@ -52,6 +52,7 @@ class Route:
     started: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     client_ports: list[int] = field(default_factory=list)
+    request_times: list[float] = field(default_factory=list)  # wall-clock time.time() of each GET
 
     def set_body(self, body: bytes) -> None:
         self.body = body
@@ -75,6 +76,7 @@ class FeedServer:
                     return
                 with server.lock:
                     route.client_ports.append(self.client_address[1])
+                    route.request_times.append(time.time())
                     stall = route.stall > 0
                     if stall:
                         route.stall -= 1

@@ -12,6 +12,7 @@ import redis
 
 from events.models import Article, Feed
 from events.tasks import fetch_feed
+from tests import processes
 from tests.faults.support import entries, pid_with_connection_from, rss, wait_for
 
 pytestmark = pytest.mark.services
@@ -87,3 +88,41 @@ def test_the_same_feed_enqueued_fifty_times_is_downloaded_once_and_stored_once(
     assert requests == route.full + route.not_modified, "a request was neither a full download nor a 304"
     _assert_exactly_once(feed, body_entries)
     assert second.proc.poll() is None
+
+
+# The shortest visibility timeout settings accept (it must outlast the hard time limit), so the test waits half a
+# minute rather than five.
+SHORT_TIMEOUTS = {
+    "CELERY_BROKER_VISIBILITY_TIMEOUT": "30",
+    "CELERY_TASK_TIME_LIMIT": "20",
+    "CELERY_TASK_SOFT_TIME_LIMIT": "15",
+}
+
+
+def test_whole_worker_killed_mid_task_is_redelivered_to_a_new_worker_after_the_visibility_timeout(
+    live_db, feed_server, workers, queue, redis_url
+):
+    body_entries = entries("dead", 0, 12)
+    route = feed_server.add("/dead.xml", rss(body_entries), stall=1)
+    feed = _feed(feed_server.url("/dead.xml"))
+    first = workers.start(queue, concurrency=1, name="doomed", **SHORT_TIMEOUTS)
+    fetch_feed.apply_async((feed.id,), queue=queue)
+    assert route.started.wait(60), "the download never began"
+
+    client = redis.Redis.from_url(redis_url)
+    delivered = client.zrange("unacked_index", 0, -1, withscores=True)
+    assert len(delivered) == 1, "the task in flight should be the one unacknowledged message"
+    tag, delivered_at = delivered[0]
+    processes.kill(first.proc)  # main process and pool child at once: nobody is left to requeue anything
+    first.proc.wait(timeout=10)
+    assert client.llen(queue) == 0 and client.hexists("unacked", tag), "the message must wait in 'unacked'"
+
+    workers.start(queue, concurrency=1, name="rescuer", **SHORT_TIMEOUTS)
+    wait_for(lambda: len(_guids(feed)) == 12, 90, "the new worker to run the abandoned fetch")
+    redelivered_after = route.request_times[1] - delivered_at
+    # Not before the visibility timeout (the message was really abandoned, not requeued by anyone), and within it
+    # plus one restore sweep (10 s, CELERY_BROKER_TRANSPORT_OPTIONS) and the new worker's start.
+    assert 29 <= redelivered_after <= 30 + 10 + 5, f"redelivered {redelivered_after:.1f}s after the first delivery"
+    assert len(route.request_times) == 2 and route.full == 1
+    _assert_exactly_once(feed, body_entries)
+    assert not client.hexists("unacked", tag), "the message should be acknowledged once done"
