@@ -1,4 +1,4 @@
-"""Editorial decisions: publish, reject and merge events, mark an event as the editors' own, switch feeds on or off.
+"""Editorial decisions on events: publish, reject, merge duplicates, and mark an event as the editors' own.
 
 Every decision is one transaction that locks the rows it reads, re-checks their status under the lock, and saves
 through the model (not ``QuerySet.update``) so that django-simple-history records who decided what and when.
@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actors.models import Statement
-from events.models import Event, EventActor, EventSource, EventStatus, Feed
+from events.models import Event, EventActor, EventSource, EventStatus
 
 # simple-history's change-reason column is a CharField(max_length=100).
 _REASON_MAX = 100
@@ -202,19 +202,3 @@ def event_merge(survivor: Event, others: Iterable[Event], user: AbstractBaseUser
         )
         live_survivor.save(update_fields=["editor_owned", "updated_at"])
     return live_survivor
-
-
-def feeds_set_active(feeds: Iterable[Feed], active: bool) -> int:
-    """Switch feeds on or off (an inactive feed is never fetched by the beat); returns how many changed.
-
-    Saved one by one so each switch is in the feed's history with the editor's name (the request's user, via
-    simple-history's middleware).
-    """
-    changed = 0
-    with transaction.atomic():
-        for feed in Feed.objects.select_for_update().filter(pk__in=[f.pk for f in feeds], active=not active):
-            feed.active = active
-            feed._change_reason = "Activated" if active else "Deactivated"
-            feed.save(update_fields=["active"])
-            changed += 1
-    return changed

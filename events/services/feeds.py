@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -264,3 +265,19 @@ def feed_add(url: str, name: str = "") -> tuple[Feed, bool]:
         if reason:
             raise ValidationError(f"refusing a feed on {host}: {reason}; feeds must be on public addresses")
     return Feed.objects.get_or_create(url=url, defaults={"name": (name or host)[:200]})
+
+
+def feeds_set_active(feeds: Iterable[Feed], active: bool) -> int:
+    """Switch feeds on or off (an inactive feed is never fetched by the beat); returns how many changed.
+
+    Saved one by one so each switch is in the feed's history with the editor's name (the request's user, via
+    simple-history's middleware).
+    """
+    changed = 0
+    with transaction.atomic():
+        for feed in Feed.objects.select_for_update().filter(pk__in=[f.pk for f in feeds], active=not active):
+            feed.active = active
+            feed._change_reason = "Activated" if active else "Deactivated"
+            feed.save(update_fields=["active"])
+            changed += 1
+    return changed
