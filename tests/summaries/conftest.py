@@ -7,7 +7,6 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 
 from events.models import EventStatus
 from events.taxonomy import EventType
@@ -115,38 +114,33 @@ def known_week(db):
 
 @pytest.fixture
 def mail_worker(transactional_db, redis_url, tmp_path):
-    """A real Celery worker (2 processes) on the tests' Redis and PostgreSQL test database, mailing to files.
-
-    Yields the directory the worker's file email backend writes to.
-    """
+    """A real Celery worker (prefork, 2 processes; the ingest tests' start_worker) on the tests' Redis and the
+    PostgreSQL test database, mailing through the file backend. Yields the directory the messages land in."""
     from django.db import connection
 
     from idlib_tracker.celery import app
+    from tests import processes
     from tests.conftest import require
-    from tests.processes import PYTHON, database_url, start, stop, wait_until
+    from tests.faults.support import start_worker
 
     require(connection.vendor == "postgresql", "the worker shares the test database only on PostgreSQL")
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    app.control.purge()  # nothing left on the queue by an earlier run
-    log = tmp_path / "worker.log"
-    proc = start(
-        [PYTHON, "-m", "celery", "-A", "idlib_tracker", "worker", "--concurrency", "2", "--loglevel", "INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        log,
-        {
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-            "EMAIL_BACKEND": "tests.summaries.flaky_mail.FlakyFileBackend",
-            "EMAIL_FILE_PATH": str(mail_dir),
-            "FLAKY_MAIL_FAIL_ONCE": "reader1@example.org",
-            "SITE_URL": "https://tracker.example.org",
-        },
+    # Publishing enqueues on the default queue; this Redis database is the summary tests' own, so emptying the
+    # queue only drops what an earlier run left behind.
+    queue = app.conf.task_default_queue
+    app.control.purge()
+    worker = start_worker(
+        tmp_path,
+        queue,
+        name="mail",
+        EMAIL_BACKEND="tests.summaries.flaky_mail.FlakyFileBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+        FLAKY_MAIL_FAIL_ONCE="reader1@example.org",
+        SITE_URL="https://tracker.example.org",
     )
     try:
-        wait_until(lambda: b"ready." in log.read_bytes() or proc.poll() is not None, 60, "the Celery worker")
-        assert proc.poll() is None, log.read_text()[-3000:]
         yield mail_dir
     finally:
-        stop(proc)
-        print(log.read_text()[-5000:])
+        processes.stop(worker.proc)
+        print(worker.log_text()[-5000:])  # shown by pytest when the test failed
