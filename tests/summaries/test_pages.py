@@ -159,3 +159,16 @@ def test_the_dashboard_links_the_latest_published_summary(client, db, publish):
     assert '<a href="/summaries/2025-W15/">Week 2025-W15: 7\u201313 Apr 2025</a>' in html
     assert "0 published events, down from 1 the week before." in html
     assert "2025-W16" not in html
+
+
+@pytest.mark.parametrize("weeks", [1, 25])
+def test_the_list_costs_the_same_queries_however_many_summaries(client, db, publish, django_assert_num_queries,
+                                                                weeks):
+    for n in range(weeks):
+        make_event(day(-7 * n))
+        publish(day(-7 * n))
+
+    # COUNT of published summaries for the pager, then one page of them (20).
+    with django_assert_num_queries(2):
+        response = client.get("/summaries/")
+    assert response.content.decode().count('<li><a href="/summaries/20') == min(weeks, 20)
