@@ -11,7 +11,7 @@ from events.models import ActorRole, Article, Event, EventActor, EventSource, Ev
 from events.taxonomy import EventType, SubEventType
 from tests.factories import make_actor, make_feed, make_place
 
-__all__ = ["make_actor", "make_article", "make_event", "make_feed", "make_place"]
+__all__ = ["form_data", "make_actor", "make_article", "make_event", "make_feed", "make_place"]
 
 _seq = itertools.count(1)
 
@@ -56,3 +56,19 @@ def make_event(
 
 ACTOR1 = ActorRole.ACTOR1
 ACTOR2 = ActorRole.ACTOR2
+
+
+def form_data(response) -> dict:
+    """The form as the browser would submit it unchanged, from the rendered page's bound fields."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for formset in response.context["inline_admin_formsets"]:
+        fs = formset.formset
+        forms.extend(fs.forms)
+        data.update({f"{fs.prefix}-{k}": v for k, v in fs.management_form.initial.items()})
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None:
+                data[form.add_prefix(name)] = value
+    return data

@@ -5,27 +5,11 @@ from __future__ import annotations
 from django.urls import reverse
 
 from events.models import Event, EventActor, EventStatus
-from tests.admin.builders import ACTOR1, ACTOR2, make_actor, make_article, make_event, make_place
+from tests.admin.builders import ACTOR1, ACTOR2, form_data, make_actor, make_article, make_event, make_place
 
 
 def _change_url(event: Event) -> str:
     return reverse("admin:events_event_change", args=[event.pk])
-
-
-def _form_data(response) -> dict:
-    """The form as the browser would submit it unchanged, from the rendered page's bound fields."""
-    forms = [response.context["adminform"].form]
-    data = {}
-    for formset in response.context["inline_admin_formsets"]:
-        fs = formset.formset
-        forms.extend(fs.forms)
-        data.update({f"{fs.prefix}-{k}": v for k, v in fs.management_form.initial.items()})
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is not None:
-                data[form.add_prefix(name)] = value
-    return data
 
 
 def test_sources_show_the_sentence_highlighted_and_escaped(editor_client):
@@ -60,7 +44,7 @@ def test_saving_an_extracted_event_makes_it_editor_owned(editor_client, editor):
     event = make_event("Shelling of Sarqib", place=make_place(), actors=[(army, ACTOR1)])
     assert not event.editor_owned
     page = editor_client.get(_change_url(event))
-    data = _form_data(page)
+    data = form_data(page)
     data["title"] = "Shelling of Saraqib"
     # Add a target through the actor-roles inline.
     prefix = "actor_roles"
@@ -84,7 +68,7 @@ def test_save_and_publish_from_the_form(editor_client, editor):
     event = make_event(place=make_place())
     page = editor_client.get(_change_url(event))
     assert b'name="_publish"' in page.content
-    data = _form_data(page)
+    data = form_data(page)
     data["_publish"] = "Save and publish"
     response = editor_client.post(_change_url(event), data)
     assert response.status_code == 302
