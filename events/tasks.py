@@ -24,8 +24,8 @@ def build_weekly_summary() -> int:
     # A failed send released its claim, so the retry mails exactly the recipients still unsent, never one twice.
     autoretry_for=(SummaryEmailIncomplete, OSError),
     retry_backoff=5,
-    # Below CELERY_BROKER_VISIBILITY_TIMEOUT (300 s): a longer countdown would be redelivered by Redis meanwhile.
-    retry_backoff_max=240,
+    # Below the visibility timeout: a longer countdown would be redelivered by Redis while still waiting.
+    retry_backoff_max=settings.CELERY_BROKER_VISIBILITY_TIMEOUT // 2,
     max_retries=6,
 )
 def send_summary_emails(summary_id: int) -> int:
