@@ -135,3 +135,18 @@ def production_env(static_root: Path, **extra: str) -> dict[str, str]:
 def collected_static(tmp_path_factory) -> Path:
     """Static files collected once per test session, as the image build does, for production-mode processes."""
     return collect_static(tmp_path_factory.mktemp("static"))
+
+
+def request(port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, bytes]:
+    """GET over loopback as our TLS proxy would forward it; returns (status, body)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(
+            "GET", path, headers=headers or {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+        )
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
