@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, Alias, Statement
 from actors.services import actor_approve, actor_discard, actor_merge
+from events.admin.actions import SurvivorForm, action_page
 from events.services.curation import CurationError
 
 
@@ -21,19 +19,6 @@ class AliasInline(admin.TabularInline):
     extra = 1
     fields = ["name", "normalized", "language"]
     readonly_fields = ["normalized"]
-
-
-class MergeActorsForm(forms.Form):
-    survivor = forms.ModelChoiceField(
-        queryset=Actor.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        help_text="The actor that stays; the others' names become its aliases.",
-    )
-
-    def __init__(self, *args, actors: QuerySet[Actor], **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.fields["survivor"].queryset = actors
 
 
 @admin.register(Actor)
@@ -98,7 +83,7 @@ class ActorAdmin(SimpleHistoryAdmin):
                 request, "Select at least two actors to merge. Nothing was changed.", messages.ERROR
             )
             return None
-        form = MergeActorsForm(request.POST if "apply" in request.POST else None, actors=actors)
+        form = SurvivorForm(request.POST if "apply" in request.POST else None, choices=actors)
         if form.is_bound and form.is_valid():
             survivor = form.cleaned_data["survivor"]
             others = [actor for actor in actors if actor.pk != survivor.pk]
@@ -110,17 +95,10 @@ class ActorAdmin(SimpleHistoryAdmin):
             names = ", ".join(actor.name for actor in others)
             self.message_user(request, f"Merged {names} into \u201c{survivor}\u201d.", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge duplicate actors",
-            "opts": self.model._meta,
-            "actors": actors,
-            "form": form,
-            "action": "merge",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/actors/actor/merge_actors.html", context)
+        return action_page(
+            self, request, action="merge", title="Merge duplicate actors", form=form, objects=actors,
+            template="admin/actors/actor/merge_actors.html",
+        )
 
 
 @admin.register(Statement)

@@ -19,6 +19,10 @@ from events.services.extraction import articles_extract
 MAX_RERUN = 100
 
 
+def _links(rows: QuerySet, url_name: str) -> SafeString:
+    return format_html_join(", ", '<a href="{}">{}</a>', ((reverse(url_name, args=[r.pk]), r.name) for r in rows))
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = [
@@ -109,17 +113,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="actors")
     def extracted_actors(self, article: Article) -> SafeString:
-        actors = article.actors.order_by("name")
-        return format_html_join(
-            ", ", '<a href="{}">{}</a>', ((reverse("admin:actors_actor_change", args=[a.pk]), a.name) for a in actors)
-        )
+        return _links(article.actors.order_by("name"), "admin:actors_actor_change")
 
     @admin.display(description="places")
     def extracted_places(self, article: Article) -> SafeString:
-        places = article.places.order_by("name")
-        return format_html_join(
-            ", ", '<a href="{}">{}</a>', ((reverse("admin:events_place_change", args=[p.pk]), p.name) for p in places)
-        )
+        return _links(article.places.order_by("name"), "admin:events_place_change")
 
     @admin.display(description="statements")
     def extracted_statements(self, article: Article) -> SafeString:

@@ -13,7 +13,6 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -21,6 +20,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, ActorStatus, Statement
+from events.admin.actions import SurvivorForm, action_page
 from events.admin.places import place_map_html
 from events.admin.queries import count_per_row
 from events.models import (
@@ -162,19 +162,6 @@ class RejectForm(forms.Form):
         max_length=2000,
         help_text="Kept on the event and in its history, for the next editor.",
     )
-
-
-class MergeForm(forms.Form):
-    survivor = forms.ModelChoiceField(
-        queryset=Event.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        help_text="The event that stays; the others become merged into it.",
-    )
-
-    def __init__(self, *args, events: QuerySet[Event], **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.fields["survivor"].queryset = events
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -435,7 +422,10 @@ class EventAdmin(SimpleHistoryAdmin):
                     errors.append(str(exc))
             self._report(request, done, "Rejected", errors)
             return None
-        return self._intermediate(request, queryset, "reject_events", "Reject events", form)
+        return action_page(
+            self, request, action="reject_events", title="Reject events", form=form, objects=queryset,
+            template="admin/events/event/reject_events.html",
+        )
 
     @admin.action(description="Merge selected duplicates\u2026", permissions=["change"])
     def merge_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse | None:
@@ -447,7 +437,7 @@ class EventAdmin(SimpleHistoryAdmin):
                 messages.ERROR,
             )
             return None
-        form = MergeForm(request.POST if "apply" in request.POST else None, events=events)
+        form = SurvivorForm(request.POST if "apply" in request.POST else None, choices=events)
         if form.is_bound and form.is_valid():
             survivor = form.cleaned_data["survivor"]
             others = [event for event in events if event.pk != survivor.pk]
@@ -460,19 +450,7 @@ class EventAdmin(SimpleHistoryAdmin):
                 request, f"Merged {len(others)} into \u201c{survivor}\u201d (#{survivor.pk}).", messages.SUCCESS
             )
             return None
-        return self._intermediate(request, events, "merge_events", "Merge duplicate events", form)
-
-    def _intermediate(
-        self, request: HttpRequest, events: QuerySet[Event], action: str, title: str, form: forms.Form
-    ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "events": events,
-            "form": form,
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, f"admin/events/event/{action}.html", context)
+        return action_page(
+            self, request, action="merge_events", title="Merge duplicate events", form=form, objects=events,
+            template="admin/events/event/merge_events.html",
+        )

@@ -7,7 +7,6 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from events.admin.actions import action_page
 from events.models import ControlZone
 from events.services.zones import zone_close, zones_import
 from idlib_tracker.loading import LoadReport
@@ -166,14 +166,7 @@ class ControlZoneAdmin(SimpleHistoryAdmin):
                     messages.SUCCESS,
                 )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Close control zones",
-            "opts": self.model._meta,
-            "zones": zones,
-            "form": form,
-            "action": "close_zones",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/events/controlzone/close_zones.html", context)
+        return action_page(
+            self, request, action="close_zones", title="Close control zones", form=form, objects=zones,
+            template="admin/events/controlzone/close_zones.html",
+        )

@@ -53,11 +53,15 @@ def test_fetch_now_is_run_by_a_real_worker(editor_on_live_db, live_db, feed_serv
 
     worker = start_worker(tmp_path, DEFAULT_QUEUE, concurrency=1, name="admin")
     try:
-        wait_for(lambda: Article.objects.filter(feed=feed).count() == 3, 60, "the worker to store the articles")
+        # The feed's health is recorded after its articles are stored: wait for that last write.
+        wait_for(
+            lambda: Feed.objects.filter(pk=feed.pk, last_status=FetchStatus.OK).exists(), 60, "the fetch to finish"
+        )
     finally:
         processes.stop(worker.proc)
+    assert Article.objects.filter(feed=feed).count() == 3
     feed.refresh_from_db()
-    assert feed.last_status == FetchStatus.OK and feed.consecutive_failures == 0
+    assert feed.consecutive_failures == 0 and feed.last_fetched_at is not None
 
 
 @pytest.mark.skipif(not settings.CELERY_TASK_ALWAYS_EAGER, reason="the embedded (no Redis) configuration only")
