@@ -1,11 +1,16 @@
 """What happened where: event candidates typed with ACLED's event and sub-event types.
 
 A sentence yields at most one event: the highest-priority rule (rules/event_rules.json) whose keyword occurs
-outside quotes, whose context words are present, and whose keyword is not in a hypothetical ("would", "if",
-"threat of") or negated ("against a ceasefire") clause. Then, from the same sentence: the actors in their roles,
-the place nearest the keyword (or the rule's fallback), the date (the nearest date expression, else the article's
-date with week precision), and fatalities when a figure is stated. Sentences describing the same happening within
-an article (same rule, place and date) make one candidate.
+outside quotes and is admissible there: its context words are present, the keyword's clause is not hypothetical
+("would", "if", "threat of") or background ("in recent weeks", "a wave of"), it is not negated ("against a
+ceasefire"), and the rule's own conditions hold (a named place for a change of territory, two parties for an
+agreement). When the sentence reports speech ("SOHR said air strikes hit ..."), the event is read from what was
+said: the speaker reports it, it is not one of its actors.
+
+From the same sentence then come the actors in their roles, the place (the most specific one near the keyword, or
+the rule's fallback), the date (the nearest date expression, else the article's date with week precision) and the
+fatalities when a figure is stated. Sentences describing the same happening within an article make one candidate:
+the same rule, place and date, or a follow-up sentence that names no place or date of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from datetime import date
 from events.extract.dates import DateMention
 from events.extract.folding import fold_key
 from events.extract.gazetteer import Gazetteer
-from events.extract.matcher import Mention
+from events.extract.matcher import ACTOR, Mention
 from events.extract.rules import EventRule, Rules
 from events.extract.sentences import Sentence
 from events.extract.statements import StatementCandidate
@@ -50,6 +55,19 @@ class EventCandidate:
     actors: list[tuple[int, str]] = field(default_factory=list)  # (actor id, ActorRole)
     sentences: list[int] = field(default_factory=list)
     text: str = ""  # the source sentence(s): provenance for editors
+    placed: bool = True  # the place was named in the sentence (not a fallback)
+    dated: bool = True  # the date was written in the sentence (not the article's date)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A keyword, with the part of the sentence the event is read from."""
+
+    rule: EventRule
+    trigger: Trigger
+    scope: tuple[int, int]  # absolute offsets
+    clause: tuple[int, int]  # absolute offsets
+    actors: list[Mention]
 
 
 def _padded(text: str) -> str:
@@ -58,6 +76,10 @@ def _padded(text: str) -> str:
 
 def _has(padded: str, phrases: tuple[str, ...]) -> bool:
     return any(f" {p} " in padded for p in phrases)
+
+
+def _distance(mention: Mention | DateMention, trigger: Trigger) -> int:
+    return min(abs(mention.start - trigger.end), abs(trigger.start - mention.end))
 
 
 class _Typist:
@@ -79,37 +101,50 @@ class _Typist:
 
     @staticmethod
     def clause(sentence: Sentence, position: int) -> tuple[int, int]:
-        """(start, end) of the clause around an offset, relative to the sentence."""
+        """(start, end) of the clause around an absolute offset, in absolute offsets."""
+        relative = position - sentence.start
         start, end = 0, len(sentence.text)
         for match in _CLAUSE_BREAK.finditer(sentence.text):
-            if match.end() <= position:
+            if match.end() <= relative:
                 start = match.end()
-            elif match.start() >= position:
+            elif match.start() >= relative:
                 end = match.start()
                 break
-        return start, end
+        return sentence.start + start, sentence.start + end
 
-    def admissible(self, rule: EventRule, sentence: Sentence, sentence_key: str, trigger: Trigger) -> bool:
+    def admissible(self, reading: _Reading, sentence: Sentence, sentence_key: str, places: list[Mention]) -> bool:
+        rule, trigger, rules = reading.rule, reading.trigger, self.rules
         if rule.requires_any and not _has(sentence_key, rule.requires_any):
             return False
         if rule.excludes and _has(sentence_key, rule.excludes):
             return False
-        position = trigger.start - sentence.start
-        c_start, c_end = self.clause(sentence, position)
-        if not rule.hypothetical_ok and _has(_padded(sentence.text[c_start:c_end]), self.rules.hypothetical):
+        c_start, c_end = reading.clause
+        text = sentence.text
+        clause_key = _padded(text[c_start - sentence.start:c_end - sentence.start])
+        if _has(clause_key, rules.background):
             return False
-        lead = sentence.text[c_start:position].split()[-self.rules.negation_window:]
-        return not _has(_padded(" ".join(lead)), self.rules.negations)
+        if not rule.hypothetical_ok and _has(clause_key, rules.hypothetical):
+            return False
+        lead = text[c_start - sentence.start:trigger.start - sentence.start].split()
+        if _has(_padded(" ".join(lead[-rules.negation_window:])), rules.negations):
+            return False
+        if _has(_padded(" ".join(lead[-rules.background_window:])), rules.background_before):
+            return False
+        if rule.requires_place and not any(
+            (c_start <= m.start and m.end <= c_end) or (reading.scope[0] <= m.start and m.end <= reading.scope[1])
+            for m in places
+        ):
+            return False
+        return len({m.target for m in reading.actors}) >= rule.min_actors
 
-    def roles(
-        self, rule: EventRule, sentence: Sentence, trigger: Trigger, actors: list[Mention]
-    ) -> list[tuple[int, str]]:
+    def roles(self, reading: _Reading, sentence: Sentence) -> list[tuple[int, str]]:
+        trigger = reading.trigger
         seen: dict[int, Mention] = {}
-        for mention in actors:
+        for mention in reading.actors:
             seen.setdefault(mention.target, mention)
         ordered = list(seen.values())
         after_text = sentence.text[trigger.end - sentence.start:].lstrip().lower()
-        if rule.roles == "parties" or after_text.startswith("between "):
+        if reading.rule.roles == "parties" or after_text.startswith("between "):
             return [
                 (m.target, ActorRole.ACTOR1 if i == 0 else ActorRole.ACTOR2 if i == 1 else ActorRole.ASSOCIATED)
                 for i, m in enumerate(ordered)
@@ -117,12 +152,12 @@ class _Typist:
         actor1: int | None = None
         actor2: int | None = None
         for mention in ordered:
-            before_word = sentence.text[: mention.start - sentence.start].split()[-1:]
+            before_word = sentence.text[: max(0, mention.start - sentence.start)].split()[-1:]
             if mention.start >= trigger.end and before_word == ["by"] and actor1 is None:
-                actor1 = mention.target
+                actor1 = mention.target  # "was shelled by government forces"
         for mention in ordered:
             if self.gazetteer.actors[mention.target].kind == "civilians":
-                actor2 = actor2 or mention.target
+                actor2 = actor2 or mention.target  # civilians are targets, whatever the word order
         before = [m for m in ordered if m.end <= trigger.start and m.target not in (actor1, actor2)]
         after = [m for m in ordered if m.start >= trigger.end and m.target not in (actor1, actor2)]
         if actor1 is None and before:
@@ -138,42 +173,43 @@ class _Typist:
         return result
 
     def place(
-        self, rule: EventRule, sentence: Sentence, trigger: Trigger, places: list[Mention], scope: tuple[int, int],
-        primary: Mention | None, venue: Mention | None,
+        self, reading: _Reading, sentence: Sentence, places: list[Mention], primary: Mention | None,
+        venue: Mention | None,
     ) -> tuple[int | None, int, bool]:
-        """(place id, geo precision, found in the sentence): the same clause first, then the reported speech,
-        then the whole sentence, then the rule's fallback."""
-        c_start, c_end = self.clause(sentence, trigger.start - sentence.start)
-        c_start, c_end = c_start + sentence.start, c_end + sentence.start
-        for low, high in ((c_start, c_end), scope, (sentence.start, sentence.end)):
+        """(place id, geo precision, named in the sentence). Diplomacy happens at its venue when the article
+        names one; otherwise the most specific place in the keyword's clause, then in the reported speech, then
+        in the sentence, then the rule's fallback."""
+        rule, trigger = reading.rule, reading.trigger
+        if rule.place_prefer_venue and venue is not None:
+            return venue.target, self._precision(venue, fallback=False), True
+        for low, high in (reading.clause, reading.scope, (sentence.start, sentence.end)):
             near = [m for m in places if low <= m.start and m.end <= high]
             if near:
-                nearest = min(
-                    near, key=lambda m: (min(abs(m.start - trigger.end), abs(trigger.start - m.end)), m.start)
-                )
-                return nearest.target, self._precision(nearest, fallback=False), True
+                best = min(near, key=lambda m: (self._is_region(m), _distance(m, trigger), m.start))
+                return best.target, self._precision(best, fallback=False), True
         fallback = {"venue": venue or primary, "article": primary, "none": None}[rule.place_fallback]
         if fallback is None:
             return None, GeoPrecision.REGION, False
         return fallback.target, self._precision(fallback, fallback=True), False
 
+    def _is_region(self, mention: Mention) -> bool:
+        return self.gazetteer.places[mention.target].kind == "governorate" or mention.scope == "region"
+
     def _precision(self, mention: Mention, fallback: bool) -> int:
-        kind = self.gazetteer.places[mention.target].kind
-        if kind == "governorate" or mention.scope == "region":
+        if self._is_region(mention):
             return GeoPrecision.REGION
         if fallback or mention.scope == "near":
             return GeoPrecision.NEAR
         return GeoPrecision.TOWN
 
-    def when(self, sentence: Sentence, trigger: Trigger, dates: list[DateMention]) -> tuple[date, str, bool]:
-        c_start, c_end = self.clause(sentence, trigger.start - sentence.start)
-        c_start += sentence.start
-        c_end += sentence.start
+    def when(self, reading: _Reading, dates: list[DateMention]) -> tuple[date, str, bool]:
+        c_start, c_end = reading.clause
+        trigger = reading.trigger
         in_clause = [d for d in dates if c_start <= d.start and d.end <= c_end and d.value <= self.published]
         day = [d for d in dates if d.precision == DatePrecision.DAY and d.value <= self.published]
         chosen = in_clause or day
         if chosen:
-            best = min(chosen, key=lambda d: min(abs(d.start - trigger.end), abs(trigger.start - d.end)))
+            best = min(chosen, key=lambda d: _distance(d, trigger))
             return best.value, best.precision, True
         return self.published, DatePrecision.WEEK, False
 
@@ -191,6 +227,39 @@ class _Typist:
         return None
 
 
+def _reading(
+    sentence: Sentence, trigger: Trigger, rule: EventRule, statement: StatementCandidate | None,
+    actors: list[Mention], typist: _Typist,
+) -> _Reading:
+    scope = (sentence.start, sentence.end)
+    if statement and statement.content_start <= trigger.start < statement.content_end:
+        # "SOHR said air strikes hit ...": the event is in what was said, the speaker only reports it.
+        scope = (statement.content_start, statement.content_end)
+    speaker = statement.speaker_id if statement else None
+    inside = [m for m in actors if m.target != speaker and scope[0] <= m.start and m.end <= scope[1]]
+    if statement and speaker and scope[0] == statement.content_start and statement.text.lower().startswith(
+        ("it ", "they ", "we ")
+    ):
+        # "The Russian military says it has shot down ...": the speaker is the one who acted.
+        inside.insert(0, Mention(ACTOR, speaker, scope[0], scope[0], ""))
+    return _Reading(rule, trigger, scope, typist.clause(sentence, trigger.start), inside)
+
+
+def _merge_target(found: list[EventCandidate], new: EventCandidate) -> EventCandidate | None:
+    """The candidate an article's later sentence adds to: the same rule, place and date; or the same rule and
+    place when one of the two gives no date; or, for a sentence naming neither place nor date, the latest
+    candidate of the same rule ("The blast went off close to ...")."""
+    same_rule = [c for c in found if c.rule_id == new.rule_id]
+    for candidate in same_rule:
+        if candidate.place_id == new.place_id and (
+            candidate.occurred_on == new.occurred_on or not candidate.dated or not new.dated
+        ):
+            return candidate
+    if same_rule and not new.placed and not new.dated:
+        return same_rule[-1]
+    return None
+
+
 def events_find(
     sentences: list[Sentence],
     triggers_by_sentence: list[list[Trigger]],
@@ -206,69 +275,75 @@ def events_find(
     published: date,
 ) -> list[EventCandidate]:
     typist = _Typist(gazetteer, rules, published)
-    candidates: dict[str, EventCandidate] = {}
+    found: list[EventCandidate] = []
     for sentence in sentences:
         triggers = triggers_by_sentence[sentence.index]
-        if sentence.junk or not triggers:
+        if sentence.junk or sentence.title or not triggers:
             continue
         sentence_key = _padded(sentence.text)
-        best: tuple[EventRule, Trigger] | None = None
+        places = places_by_sentence[sentence.index]
+        statement = statements.get(sentence.index)
+        best: _Reading | None = None
         for trigger in triggers:
             if any(q_start <= trigger.start < q_end for q_start, q_end in quotes):
                 continue
             for rule_id in trigger.rule_ids:
                 rule = rules.event_rules[rule_id]
-                if best and best[0].priority >= rule.priority:
+                if best and best.rule.priority >= rule.priority:
                     continue
-                if typist.admissible(rule, sentence, sentence_key, trigger):
-                    best = (rule, trigger)
+                reading = _reading(sentence, trigger, rule, statement, actors_by_sentence[sentence.index], typist)
+                if typist.admissible(reading, sentence, sentence_key, places):
+                    best = reading
         if best is None:
             continue
-        rule, trigger = best
-        statement = statements.get(sentence.index)
-        scope = (sentence.start, sentence.end)
-        if statement and statement.content_start <= trigger.start < statement.content_end:
-            # "SOHR said air strikes hit ...": the event is in what was said, the speaker only reports it.
-            scope = (statement.content_start, statement.content_end)
-        speaker = statement.speaker_id if statement else None
-        actors = [
-            m for m in actors_by_sentence[sentence.index]
-            if m.target != speaker and scope[0] <= m.start and m.end <= scope[1]
-        ]
-        if statement and speaker and scope[0] == statement.content_start and statement.text.lower().startswith(
-            ("it ", "they ", "we ")
-        ):
-            # "The Russian military says it has shot down ...": the speaker is the one who acted.
-            actors.insert(0, Mention("actor", speaker, scope[0], scope[0], ""))
-        roles = typist.roles(rule, sentence, trigger, actors)
-        event_type, sub_type = rule.event_type, rule.sub_event_type
-        if rule.by_actor1:
-            actor1 = next((a for a, role in roles if role == ActorRole.ACTOR1), None)
-            variant = "state" if actor1 is not None and typist.is_state(actor1) else "default"
-            event_type, sub_type = rule.by_actor1.get(variant, (event_type, sub_type))
-        place_id, precision, place_in_sentence = typist.place(
-            rule, sentence, trigger, places_by_sentence[sentence.index], scope, primary_place, venue
-        )
-        occurred_on, date_precision, dated = typist.when(sentence, trigger, dates_by_sentence[sentence.index])
-        fatalities = typist.fatalities(sentence) if event_type in rules.violent_types else None
-        confidence = rule.confidence + 0.1 * place_in_sentence + 0.1 * dated + 0.05 * bool(roles)
-        confidence += 0.05 * (fatalities is not None)
-        place_slug = gazetteer.places[place_id].slug if place_id else "-"
-        key = f"{rule.id}|{place_slug}|{occurred_on.isoformat()}"
-        existing = candidates.get(key)
-        if existing:
-            existing.sentences.append(sentence.index)
-            existing.text = f"{existing.text} {sentence.text}"
-            known = {a for a, _ in existing.actors}
-            existing.actors += [(a, ActorRole.ASSOCIATED) for a, _ in roles if a not in known]
-            if existing.fatalities is None:
-                existing.fatalities = fatalities
-            existing.confidence = min(0.95, max(existing.confidence, confidence) + 0.05)
+        candidate = _candidate(best, sentence, places, dates_by_sentence[sentence.index], primary_place, venue,
+                               typist)
+        target = _merge_target(found, candidate)
+        if target is None:
+            found.append(candidate)
             continue
-        candidates[key] = EventCandidate(
-            key=key, rule_id=rule.id, label=rule.label, event_type=event_type, sub_event_type=sub_type,
-            place_id=place_id, geo_precision=precision, occurred_on=occurred_on, date_precision=date_precision,
-            fatalities=fatalities, confidence=round(min(0.95, confidence), 2), actors=roles,
-            sentences=[sentence.index], text=sentence.text,
+        target.sentences.append(sentence.index)
+        target.text = f"{target.text} {sentence.text}"
+        known = {a for a, _ in target.actors}
+        target.actors += [(a, ActorRole.ASSOCIATED) for a, _ in candidate.actors if a not in known]
+        if target.fatalities is None:
+            target.fatalities = candidate.fatalities
+        if candidate.dated and not target.dated:
+            target.occurred_on, target.date_precision, target.dated = (
+                candidate.occurred_on, candidate.date_precision, True
+            )
+        target.confidence = round(min(0.95, max(target.confidence, candidate.confidence) + 0.05), 2)
+    # "Rebels pulled out of Khan Shaykhun" is part of "troops recaptured Khan Shaykhun", not a second event.
+    kept = [
+        c for c in found
+        if not any(
+            d.place_id == c.place_id and d.rule_id in rules.event_rules[c.rule_id].suppressed_by for d in found
         )
-    return list(candidates.values())
+    ]
+    for candidate in kept:
+        place_slug = gazetteer.places[candidate.place_id].slug if candidate.place_id else "-"
+        candidate.key = f"{candidate.rule_id}|{place_slug}|{candidate.occurred_on.isoformat()}"[:200]
+    return kept
+
+
+def _candidate(
+    reading: _Reading, sentence: Sentence, places: list[Mention], dates: list[DateMention],
+    primary: Mention | None, venue: Mention | None, typist: _Typist,
+) -> EventCandidate:
+    rule = reading.rule
+    roles = typist.roles(reading, sentence)
+    event_type, sub_type = rule.event_type, rule.sub_event_type
+    if rule.by_actor1:
+        actor1 = next((a for a, role in roles if role == ActorRole.ACTOR1), None)
+        variant = "state" if actor1 is not None and typist.is_state(actor1) else "default"
+        event_type, sub_type = rule.by_actor1.get(variant, (event_type, sub_type))
+    place_id, precision, placed = typist.place(reading, sentence, places, primary, venue)
+    occurred_on, date_precision, dated = typist.when(reading, dates)
+    fatalities = typist.fatalities(sentence) if event_type in typist.rules.violent_types else None
+    confidence = rule.confidence + 0.1 * placed + 0.1 * dated + 0.05 * bool(roles) + 0.05 * (fatalities is not None)
+    return EventCandidate(
+        key="", rule_id=rule.id, label=rule.label, event_type=event_type, sub_event_type=sub_type,
+        place_id=place_id, geo_precision=precision, occurred_on=occurred_on, date_precision=date_precision,
+        fatalities=fatalities, confidence=round(min(0.95, confidence), 2), actors=roles,
+        sentences=[sentence.index], text=sentence.text, placed=placed, dated=dated,
+    )

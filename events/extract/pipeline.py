@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from events.extract.dates import DateMention, dates_find
@@ -61,7 +61,9 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
     rules, gazetteer = matcher.rules, matcher.gazetteer
     text = f"{title.strip()}\n\n{body}" if title.strip() else body
     title_end = len(title.strip())
-    sentences = split_sentences(text, rules.junk_prefixes)
+    sentences = [
+        replace(s, title=True) if s.start < title_end else s for s in split_sentences(text, rules.junk_prefixes)
+    ]
     if not sentences:
         return Extraction(relevant=False, score=0.0)
     folded = fold(text)

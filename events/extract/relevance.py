@@ -14,6 +14,7 @@ from events.extract.matcher import ACTOR, Mention
 def relevance_score(
     mentions: list[Mention], title_end: int, keyword_rules: set[str], gazetteer: Gazetteer, weights: dict
 ) -> float:
+    """The article's score; 0 when it names no Syrian place and too few conflict actors to stand on their own."""
     factor = weights["title_factor"]
     syria = weights["syria_country"]
     actor_score: dict[int, float] = {}
@@ -33,6 +34,9 @@ def relevance_score(
             place = gazetteer.places[mention.target]
             bucket = syrian_places if place.country == syria else foreign_places
             bucket[place.id] = max(bucket.get(place.id, 0.0), boost)
+    strong = sum(1 for w in actor_score.values() if w >= weights["conflict_actor_weight"])
+    if not syrian_places and strong < weights["min_actors_without_place"]:
+        return 0.0
     score = sum(actor_score.values())
     if syrian_places:
         boosts = sorted(syrian_places.values(), reverse=True)

@@ -39,6 +39,10 @@ class EventRule:
     excludes: tuple[str, ...] = ()
     # "state" / "default" -> (event_type, sub_event_type), chosen by the kind of actor1.
     by_actor1: dict[str, tuple[str, str]] = field(default_factory=dict)
+    requires_place: bool = False  # a place must be named near the keyword (changes of territory)
+    min_actors: int = 0  # distinct actors the sentence must name (two parties to an agreement)
+    place_prefer_venue: bool = False  # diplomacy: the venue abroad named in the article, when there is one
+    suppressed_by: tuple[str, ...] = ()  # rule ids that, at the same place in the article, already tell it
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,20 @@ class Rules:
     pronouns: frozenset[str]
     passive: frozenset[str]
     determiners: frozenset[str]
+    noun_markers: frozenset[str]
+    not_speech_objects: tuple[str, ...]
+    modifiers: frozenset[str]
+    descriptors: frozenset[str]
     max_speaker_words: int
+    trailing_max_words: int
     place_prefixes: dict[str, str]
     place_suffixes: dict[str, str]
     event_rules: dict[str, EventRule]
     triggers: ahocorasick.Automaton  # folded keyword -> (length, rule ids or () for an ignored phrase)
     hypothetical: tuple[str, ...]
+    background: tuple[str, ...]  # in the keyword's clause: not a specific happening ("in recent weeks")
+    background_before: tuple[str, ...]  # just before the keyword ("a wave of bombings")
+    background_window: int
     negations: tuple[str, ...]
     negation_window: int
     violent_types: frozenset[str]
@@ -99,6 +111,10 @@ def _event_rule(entry: dict, source: str) -> EventRule:
             requires_any=tuple(fold_key(w) for w in entry.get("requires_any", [])),
             excludes=tuple(fold_key(w) for w in entry.get("excludes", [])),
             by_actor1={k: (v["event_type"], v["sub_event_type"]) for k, v in entry.get("by_actor1", {}).items()},
+            requires_place=bool(entry.get("requires_place", False)),
+            min_actors=int(entry.get("min_actors", 0)),
+            place_prefer_venue=bool(entry.get("place_prefer_venue", False)),
+            suppressed_by=tuple(entry.get("suppressed_by", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesError(f"{source}: rule {entry.get('id', '?')!r} is missing or has a bad field: {exc}") from exc
@@ -110,6 +126,13 @@ def _event_rule(entry: dict, source: str) -> EventRule:
     if rule.roles not in ("attack", "parties") or rule.place_fallback not in ("venue", "article", "none"):
         raise RulesError(f"{source}: rule {rule.id!r}: unknown roles or place_fallback")
     return rule
+
+
+def _check_references(rules: dict[str, EventRule], source: str) -> None:
+    for rule in rules.values():
+        unknown = [r for r in rule.suppressed_by if r not in rules]
+        if unknown:
+            raise RulesError(f"{source}: rule {rule.id!r}: suppressed_by names unknown rules {unknown}")
 
 
 @cache
@@ -131,6 +154,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         event_rules[rule.id] = rule
         for keyword in entry.get("keywords", []):
             keywords.setdefault(fold_key(keyword), set()).add(rule.id)
+    _check_references(event_rules, "event_rules.json")
     for phrase in events.get("ignore_phrases", []):
         keywords.setdefault(fold_key(phrase), set())
     triggers = ahocorasick.Automaton()
@@ -170,12 +194,20 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         pronouns=frozenset(speech["pronouns"]),
         passive=frozenset(speech["passive"]),
         determiners=frozenset(speech["determiners"]),
+        noun_markers=frozenset(speech["noun_markers"]),
+        not_speech_objects=tuple(fold_key(o) for o in speech["not_speech_objects"]),
+        modifiers=frozenset(speech["modifiers"]),
+        descriptors=frozenset(fold_key(d) for d in speech["descriptors"]),
         max_speaker_words=int(speech.get("max_speaker_words", 12)),
+        trailing_max_words=int(speech.get("trailing_max_words", 6)),
         place_prefixes={fold_key(k): v for k, v in modifiers["prefixes"].items()},
         place_suffixes={fold_key(k): v for k, v in modifiers["suffixes"].items()},
         event_rules=event_rules,
         triggers=triggers,
         hypothetical=tuple(fold_key(h) for h in events["hypothetical"]),
+        background=tuple(fold_key(b) for b in events["background"]),
+        background_before=tuple(fold_key(b) for b in events["background_before"]),
+        background_window=int(events.get("background_window_words", 6)),
         negations=tuple(fold_key(n) for n in events["negations"]),
         negation_window=int(events.get("negation_window_words", 6)),
         violent_types=frozenset(events["violent_types"]),

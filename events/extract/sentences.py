@@ -30,6 +30,8 @@ class Sentence:
     text: str
     paragraph: int
     junk: bool = False
+    # The headline: read for mentions and relevance, not for statements or events (the body tells them better).
+    title: bool = False
 
 
 def _is_abbreviation(before: str) -> bool:

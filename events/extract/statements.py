@@ -73,13 +73,15 @@ class _Reader:
         self.fillers = frozenset(rules.fillers)
         self.paragraph = -1
         self.persons: set[int] = set()
-        self.last_speaker: tuple[int, int] | None = None  # (sentence index, person id)
+        self.organisations: set[int] = set()
+        self.last_speaker: tuple[int, int] | None = None  # (sentence index, actor id)
 
     # -- context ---------------------------------------------------------------------------------------------
     def _enter(self, sentence: Sentence) -> None:
         if sentence.paragraph != self.paragraph:
             self.paragraph = sentence.paragraph
             self.persons = set()
+            self.organisations = set()
             self.last_speaker = None
 
     def _is_person(self, actor_id: int) -> bool:
@@ -136,32 +138,57 @@ class _Reader:
         self, sentence: Sentence, head: list[_Token], mentions: list[Mention]
     ) -> int | None:
         """The actor a speaker phrase names, or None when it does not name one for certain."""
+        base = sentence.start
+        inside_any = [m for m in mentions if base + head[0].start <= m.start] if head else []
+        # "a rescue worker in Jisr al-Shughur", "a resident who fled": the modifier is not the speaker.
+        for i, token in enumerate(head[1:], start=1):
+            position = base + token.start
+            if token.key in self.rules.modifiers and not any(m.start <= position < m.end for m in inside_any):
+                head = head[:i]
+                break
         if not head:
             return None
-        base = sentence.start
         h_start, h_end = base + head[0].start, base + head[-1].end
         inside = [m for m in mentions if h_start <= m.start and m.end <= h_end]
         last = head[-1]
         if inside and inside[-1].end == h_end:
             actor_id = inside[-1].target
-            if self._is_person(actor_id) and any(t.key in self.rules.spokesperson_words for t in head[:-1]):
+            words = [t.key for t in head]
+            if (
+                self._is_person(actor_id)
+                and any(w in self.rules.spokesperson_words for w in words[:-1])
+                and ("for" in words or "of" in words)
+            ):
                 # "a spokesman for Putin": the spokesman spoke, not the person.
-                words = [t.key for t in head]
-                if "for" in words or "of" in words:
-                    return None
+                return None
             return actor_id
-        if last.key in self.rules.pronouns and len(head) <= 2:
-            return self._pronoun(sentence)
-        if last.key in self.rules.spokesperson_words and inside:
-            actor_id = inside[-1].target
+        if len(head) == 1 and last.key in self.rules.pronouns:
+            return self._pronoun(sentence, last.key)
+        if not inside:
+            return None
+        # "the Britain-based monitor", "the US-led coalition": a name in a compound describes, it does not speak.
+        inside = [m for m in inside if sentence.text[m.end - base:m.end - base + 1] != "-"]
+        if not inside:
+            return None
+        trailing = [t for t in head if base + t.start >= inside[-1].end]
+        if any(t.text[:1].isupper() for t in trailing):
+            return None  # "Russia's ambassador Vassily Nebenzia": an unknown name is the speaker
+        actor_id = inside[-1].target
+        if trailing[-1].key in self.rules.spokesperson_words:
+            # "Turkey's defence ministry", "an NFL commander": an unnamed official speaks for the organisation.
             return None if self._is_person(actor_id) else actor_id
+        if trailing[-1].key in self.rules.descriptors:
+            return actor_id  # "the White Helmets civil defence group"
         return None
 
-    def _pronoun(self, sentence: Sentence) -> int | None:
-        if self.last_speaker and self.last_speaker[0] == sentence.index - 1 and self.persons == {
-            self.last_speaker[1]
-        }:
-            return self.last_speaker[1]
+    def _pronoun(self, sentence: Sentence, pronoun: str) -> int | None:
+        if not self.last_speaker or self.last_speaker[0] != sentence.index - 1:
+            return None
+        speaker = self.last_speaker[1]
+        if pronoun in ("he", "she") and self.persons == {speaker}:
+            return speaker
+        if pronoun == "it" and self.organisations == {speaker}:
+            return speaker
         return None
 
     def _said_on(self, dates: list[DateMention], start: int, end: int) -> date:
@@ -191,15 +218,20 @@ class _Reader:
         )
 
     # -- shapes ----------------------------------------------------------------------------------------------
+    def read_context(self, sentence: Sentence, mentions: list[Mention]) -> None:
+        """A sentence statements are not taken from (the headline) still names people for pronouns."""
+        self._enter(sentence)
+        for m in mentions:
+            (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
+
     def read(
         self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]
     ) -> StatementCandidate | None:
         self._enter(sentence)
         statement = self._read(sentence, mentions, dates)
         for m in mentions:
-            if self._is_person(m.target):
-                self.persons.add(m.target)
-        if statement and statement.speaker_id and self._is_person(statement.speaker_id):
+            (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
+        if statement and statement.speaker_id:
             self.last_speaker = (sentence.index, statement.speaker_id)
         return statement
 
@@ -255,55 +287,84 @@ class _Reader:
         quotes: list[tuple[int, int]],
     ) -> StatementCandidate | None:
         text = sentence.text
+        rules = self.rules
         before = self._tokens(sentence, 0, verb.start())
-        if before and before[-1].key in self.rules.passive:
-            return None
+        if before and (before[-1].key in rules.passive or before[-1].key in rules.noun_markers):
+            return None  # "was reported", "the claims"
+        raw_after = self._tokens(sentence, verb.end(), len(text))
+        after = self._strip_fillers_start(raw_after)
+        following = " ".join(t.key for t in after[:3])
+        if any(following.startswith(o) for o in rules.not_speech_objects):
+            return None  # "claimed responsibility"
         trimmed, comma = self._strip_fillers_end(before)
         subject = self._last_segment(trimmed)
-        subject_from = subject[0].start if subject else verb.start()
-        speaker_tokens = subject
-        if subject and comma and subject[0].key in self.rules.determiners:
-            # "Maria Zakharova, the ministry's spokeswoman, said": the name before the appositive speaks.
-            rest = trimmed[: len(trimmed) - len(subject)]
-            if rest and rest[-1].text == ",":
-                name = self._last_segment(rest[:-1])
-                if name and len(name) <= self.rules.max_speaker_words and name[-1].text[:1].isupper():
-                    speaker_tokens = name
-                    subject_from = name[0].start
-                    subject = name + rest[-1:] + subject
         if not subject:
-            # '"...," said X.': the speaker follows the verb.
-            if not (before and before[-1].text in ('"', "\u201d", ",")):
-                return None
-            stop = re.search(r"[,;.]\s|[,;]|\.$", text[verb.end():])
-            head_end = verb.end() + stop.start() if stop else len(text)
-            speaker_tokens = [t for t in self._tokens(sentence, verb.end(), head_end)
-                              if t.text not in _BOUNDARY_TOKENS]
-            if not speaker_tokens or len(speaker_tokens) > self.rules.max_speaker_words:
-                return None
-            content = self._content(sentence, 0, verb.start())
-            if not content[0]:
-                return None
-            return self._make(
-                sentence, self._speaker(sentence, speaker_tokens, mentions),
-                text[speaker_tokens[0].start:speaker_tokens[-1].end], content,
-                self._said_on(dates, sentence.start + verb.start(), sentence.start + head_end), 0, verb.start(),
-            )
-        if len(speaker_tokens) > self.rules.max_speaker_words or any(
-            t.key in self.rules.pronouns for t in speaker_tokens[:-1]
+            return self._inverted(sentence, verb, before, mentions, dates)
+        speaker_tokens = subject
+        rest = trimmed[: len(trimmed) - len(subject)]
+        appositive = subject[0].key in rules.determiners or subject[0].key in ("who", "which", "whose")
+        if comma and appositive and rest and rest[-1].text == ",":
+            # "Maria Zakharova, the ministry's spokeswoman, said" / "An HTS official, who spoke on condition of
+            # anonymity, said": the name before the appositive or relative clause is the speaker.
+            name = self._last_segment(rest[:-1])
+            if name and len(name) <= rules.max_speaker_words:
+                speaker_tokens = name
+                subject = name + rest[-1:] + subject
+                rest = rest[: len(rest) - 1 - len(name)]
+        lone_pronoun = len(speaker_tokens) == 1 and speaker_tokens[0].key in rules.pronouns
+        if not lone_pronoun and (
+            len(speaker_tokens) > rules.max_speaker_words or any(t.key in rules.pronouns for t in speaker_tokens)
         ):
+            return None  # a relative clause ("the belts it said had been seized"), not a speaker
+        subject_from = subject[0].start
+        # "..., X said." / "..., X said, adding ..." / '"...," X told Reuters.': what was said comes first.
+        trailing = bool(rest) and rest[-1].text in (",", '"', "\u201d") and (
+            not after
+            or raw_after[0].text in (",", ".")
+            or (len(after) <= rules.trailing_max_words and not any(t.key in ("that", ":") for t in after))
+        )
+        if trailing:
+            span = (0, subject_from)
+        elif after:
+            start = after[0].start
+            for token in after[:8]:
+                if token.text in ('"', "\u201c") or token.key in rules.pronouns:
+                    break  # a quote, or another clause ("said he cautioned that ...")
+                if token.key == "that" or token.text == ":":
+                    start = token.end
+                    break
+            span = (start, len(text))
+        else:
             return None
-        after = self._strip_fillers_start(self._tokens(sentence, verb.end(), len(text)))
-        span = (after[0].start, len(text)) if after and after[0].text not in (".", "!", "?") else (0, subject_from)
         content = self._content(sentence, *span)
         if not content[0] or len(content[0].split()) < 2:
             return None
-        speaker_text = text[speaker_tokens[0].start:speaker_tokens[-1].end]
-        if speaker_tokens is not subject:
-            speaker_text = text[subject[0].start:subject[-1].end]
+        speaker_text = text[subject[0].start:subject[-1].end]
         return self._make(
             sentence, self._speaker(sentence, speaker_tokens, mentions), speaker_text, content,
             self._said_on(dates, sentence.start + subject_from, sentence.start + verb.end()), *span,
+        )
+
+    def _inverted(
+        self, sentence: Sentence, verb: re.Match[str], before: list[_Token], mentions: list[Mention],
+        dates: list[DateMention],
+    ) -> StatementCandidate | None:
+        """'"...," said Abu Khaled, a resident.': the speaker follows the verb."""
+        text = sentence.text
+        if not (before and before[-1].text in ('"', "\u201d", ",")):
+            return None
+        stop = re.search(r"[,;.]\s|[,;]|\.$", text[verb.end():])
+        head_end = verb.end() + stop.start() if stop else len(text)
+        speaker_tokens = [t for t in self._tokens(sentence, verb.end(), head_end) if t.text not in _BOUNDARY_TOKENS]
+        if not speaker_tokens or len(speaker_tokens) > self.rules.max_speaker_words:
+            return None
+        content = self._content(sentence, 0, verb.start())
+        if not content[0]:
+            return None
+        return self._make(
+            sentence, self._speaker(sentence, speaker_tokens, mentions),
+            text[speaker_tokens[0].start:speaker_tokens[-1].end], content,
+            self._said_on(dates, sentence.start + verb.start(), sentence.start + head_end), 0, verb.start(),
         )
 
 
@@ -320,6 +381,9 @@ def statements_find(
     found = []
     for sentence, mentions, dates in zip(sentences, mentions_by_sentence, dates_by_sentence, strict=True):
         if sentence.junk:
+            continue
+        if sentence.title:
+            reader.read_context(sentence, mentions)
             continue
         statement = reader.read(sentence, mentions, dates)
         if statement and statement.text:

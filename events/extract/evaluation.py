@@ -1,0 +1,184 @@
+"""Measuring extraction against hand-labelled articles (tests/extraction_eval/gold.json).
+
+Per kind, micro-averaged over the articles:
+- actors, places: the set of gazetteer slugs the article names;
+- statements: a predicted statement matches a gold one when its text contains the gold phrase (folded, so case,
+  accents and punctuation do not matter); it counts as correct only with the same speaker (null included). A
+  matched statement credited to a different actor is a wrong speaker; one left unattributed is only a miss;
+- events: the same ACLED type and sub-type, and one of the gold places when the gold names places.
+Irrelevant articles have empty gold lists, so anything extracted from them is a false positive.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from events.extract.folding import fold_key
+from events.extract.matcher import Matcher
+from events.extract.pipeline import extract
+
+KINDS = ("actors", "places", "statements", "events")
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Prediction:
+    relevant: bool
+    actors: set[str]
+    places: set[str]
+    statements: list[tuple[str | None, str]]  # (speaker slug, text)
+    events: list[tuple[str, str, str | None]]  # (event type, sub-event type, place slug)
+
+
+@dataclass
+class Evaluation:
+    scores: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in KINDS})
+    wrong_speakers: int = 0
+    relevance_correct: int = 0
+    articles: int = 0
+    # (article id, kind, what) for every miss and false alarm: what a rule change should look at.
+    mistakes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        figures = " ".join(f"{kind}_f1={self.scores[kind].f1:.3f}" for kind in KINDS)
+        return f"{figures} wrong_speakers={self.wrong_speakers}"
+
+
+def predict(text: str, published: date, matcher: Matcher) -> Prediction:
+    """Run extraction on a labelled text (its first line is the title) and express it in slugs."""
+    title, _, body = text.partition("\n")
+    result = extract(title, body, published, matcher)
+    gazetteer = matcher.gazetteer
+
+    def slug(actor_id: int | None) -> str | None:
+        return gazetteer.actors[actor_id].slug if actor_id else None
+
+    return Prediction(
+        relevant=result.relevant,
+        actors={gazetteer.actors[i].slug for i in result.actor_ids},
+        places={gazetteer.places[i].slug for i in result.place_ids},
+        statements=[(slug(s.speaker_id), s.text) for s in result.statements],
+        events=[
+            (e.event_type, e.sub_event_type, gazetteer.places[e.place_id].slug if e.place_id else None)
+            for e in result.events
+        ],
+    )
+
+
+def score_article(article_id: str, gold: dict, predicted: Prediction, evaluation: Evaluation) -> None:
+    evaluation.articles += 1
+    evaluation.relevance_correct += predicted.relevant == gold["relevant"]
+    if predicted.relevant != gold["relevant"]:
+        evaluation.mistakes.append((article_id, "relevance", f"predicted relevant={predicted.relevant}"))
+    for kind in ("actors", "places"):
+        want, got = set(gold[kind]), getattr(predicted, kind)
+        score = evaluation.scores[kind]
+        score.tp += len(want & got)
+        score.fp += len(got - want)
+        score.fn += len(want - got)
+        evaluation.mistakes += [(article_id, kind, f"extra {s}") for s in sorted(got - want)]
+        evaluation.mistakes += [(article_id, kind, f"missed {s}") for s in sorted(want - got)]
+    _score_statements(article_id, gold["statements"], predicted.statements, evaluation)
+    _score_events(article_id, gold["events"], predicted.events, evaluation)
+
+
+def _score_statements(article_id: str, gold: list[dict], predicted: list, evaluation: Evaluation) -> None:
+    score = evaluation.scores["statements"]
+    free = list(range(len(predicted)))
+    for item in gold:
+        phrase = fold_key(item["contains"])
+        index = next((i for i in free if phrase in fold_key(predicted[i][1])), None)
+        if index is None:
+            score.fn += 1
+            evaluation.mistakes.append((article_id, "statements", f"missed {item['speaker']}: {item['contains']}"))
+            continue
+        free.remove(index)
+        speaker = predicted[index][0]
+        if speaker == item["speaker"]:
+            score.tp += 1
+            continue
+        score.fp += 1
+        score.fn += 1
+        if speaker is not None:
+            evaluation.wrong_speakers += 1
+        evaluation.mistakes.append(
+            (article_id, "statements", f"speaker {speaker} instead of {item['speaker']}: {item['contains']}")
+        )
+    score.fp += len(free)
+    evaluation.mistakes += [
+        (article_id, "statements", f"extra {predicted[i][0]}: {predicted[i][1][:80]}") for i in free
+    ]
+
+
+def _score_events(article_id: str, gold: list[dict], predicted: list, evaluation: Evaluation) -> None:
+    score = evaluation.scores["events"]
+    free = list(range(len(predicted)))
+    # Gold events that name places first, so an unconstrained one does not take their match.
+    for item in sorted(gold, key=lambda g: "place" not in g):
+        index = next(
+            (
+                i for i in free
+                if predicted[i][:2] == (item["event_type"], item["sub_event_type"])
+                and ("place" not in item or predicted[i][2] in item["place"])
+            ),
+            None,
+        )
+        if index is None:
+            score.fn += 1
+            evaluation.mistakes.append(
+                (article_id, "events", f"missed {item['sub_event_type']} at {item.get('place', 'any place')}")
+            )
+            continue
+        free.remove(index)
+        score.tp += 1
+    score.fp += len(free)
+    evaluation.mistakes += [(article_id, "events", f"extra {predicted[i][1]} at {predicted[i][2]}") for i in free]
+
+
+def gold_load(directory: Path) -> list[dict]:
+    return json.loads((directory / "gold.json").read_text(encoding="utf-8"))["articles"]
+
+
+def article_text(directory: Path, project_dir: Path, item: dict) -> str:
+    path = project_dir / item["path"] if "path" in item else directory / "articles" / f"{item['id']}.txt"
+    return path.read_text(encoding="utf-8")
+
+
+def evaluate_set(directory: Path, project_dir: Path, matcher: Matcher) -> Evaluation:
+    evaluation = Evaluation()
+    for item in gold_load(directory):
+        text = article_text(directory, project_dir, item)
+        predicted = predict(text, date.fromisoformat(item["published"]), matcher)
+        score_article(item["id"], item, predicted, evaluation)
+    return evaluation
+
+
+def report_lines(evaluation: Evaluation) -> list[str]:
+    lines = [f"{'kind':<12}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}{'f1':>8}"]
+    for kind in KINDS:
+        s = evaluation.scores[kind]
+        lines.append(f"{kind:<12}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.precision:>11.3f}{s.recall:>8.3f}{s.f1:>8.3f}")
+    lines.append(f"relevance: {evaluation.relevance_correct}/{evaluation.articles} articles classified correctly")
+    return lines
