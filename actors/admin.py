@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, Alias, Statement
 from actors.services import actor_approve, actor_discard, actor_merge
-from events.admin.actions import SurvivorForm, action_page
+from events.admin.actions import SurvivorForm, action_page, apply_each
 from events.services.curation import CurationError
 
 
@@ -54,26 +54,13 @@ class ActorAdmin(SimpleHistoryAdmin):
         # Discarding only ever deletes what extraction proposed: an editor's right to change actors covers it.
         return request.user.has_perm("actors.change_actor")
 
-    def _each(self, request: HttpRequest, queryset: QuerySet[Actor], service, verb: str) -> None:  # type: ignore[no-untyped-def]
-        done, errors = 0, []
-        for actor in queryset.order_by("pk"):
-            try:
-                service(actor)
-                done += 1
-            except CurationError as exc:
-                errors.append(str(exc))
-        if done:
-            self.message_user(request, f"{verb} {done} actor{'s' if done != 1 else ''}.", messages.SUCCESS)
-        for error in errors:
-            self.message_user(request, error, messages.ERROR)
-
     @admin.action(description="Approve selected proposed actors", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Actor]) -> None:
-        self._each(request, queryset, actor_approve, "Approved")
+        apply_each(self, request, queryset, actor_approve, "Approved")
 
     @admin.action(description="Discard selected proposed actors", permissions=["discard"])
     def discard(self, request: HttpRequest, queryset: QuerySet[Actor]) -> None:
-        self._each(request, queryset, actor_discard, "Discarded")
+        apply_each(self, request, queryset, actor_discard, "Discarded")
 
     @admin.action(description="Merge selected duplicates\u2026", permissions=["change"])
     def merge(self, request: HttpRequest, queryset: QuerySet[Actor]) -> HttpResponse | None:

@@ -1,13 +1,19 @@
-"""The intermediate pages of admin actions (reject with a reason, pick a merge survivor, close zones on a date)."""
+"""What admin actions share: applying a service to each selected row, and the page an action shows before it
+acts (reject with a reason, pick a merge survivor, close zones on a date)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+
+from events.services.curation import CurationError
 
 
 class SurvivorForm(forms.Form):
@@ -43,3 +49,25 @@ def action_page(
         "media": model_admin.media + form.media,
     }
     return TemplateResponse(request, template, context)
+
+
+def apply_each(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    service: Callable[[Any], object],
+    verb: str,
+) -> None:
+    """Call ``service`` on each selected row (each call is its own transaction), then say what was done and, one
+    message each, what was refused and why: one wrong row does not stop the others."""
+    done = 0
+    for obj in queryset.order_by("pk"):
+        try:
+            service(obj)
+            done += 1
+        except CurationError as exc:
+            model_admin.message_user(request, str(exc), messages.ERROR)
+    if done:
+        opts = model_admin.model._meta
+        noun = opts.verbose_name if done == 1 else opts.verbose_name_plural
+        model_admin.message_user(request, f"{verb} {done} {noun}.", messages.SUCCESS)

@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, ActorStatus, Statement
-from events.admin.actions import SurvivorForm, action_page
+from events.admin.actions import SurvivorForm, action_page, apply_each
 from events.admin.places import place_map_html
 from events.admin.queries import count_per_row
 from events.models import (
@@ -391,36 +391,16 @@ class EventAdmin(SimpleHistoryAdmin):
 
     # -- actions --------------------------------------------------------------------------------------------------
 
-    def _report(self, request: HttpRequest, done: int, verb: str, errors: list[str]) -> None:
-        if done:
-            noun = "event" if done == 1 else "events"
-            self.message_user(request, f"{verb} {done} {noun}.", messages.SUCCESS)
-        for error in errors:
-            self.message_user(request, error, messages.ERROR)
-
     @admin.action(description="Publish selected events", permissions=["change"])
     def publish_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        done, errors = 0, []
-        for event in queryset.order_by("pk"):
-            try:
-                event_publish(event, request.user)
-                done += 1
-            except CurationError as exc:
-                errors.append(str(exc))
-        self._report(request, done, "Published", errors)
+        apply_each(self, request, queryset, lambda event: event_publish(event, request.user), "Published")
 
     @admin.action(description="Reject selected events\u2026", permissions=["change"])
     def reject_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse | None:
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done, errors = 0, []
-            for event in queryset.order_by("pk"):
-                try:
-                    event_reject(event, request.user, form.cleaned_data["reason"])
-                    done += 1
-                except CurationError as exc:
-                    errors.append(str(exc))
-            self._report(request, done, "Rejected", errors)
+            reason = form.cleaned_data["reason"]
+            apply_each(self, request, queryset, lambda event: event_reject(event, request.user, reason), "Rejected")
             return None
         return action_page(
             self, request, action="reject_events", title="Reject events", form=form, objects=queryset,
