@@ -30,6 +30,8 @@ from events.models import ActorRole, DatePrecision, GeoPrecision
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s(?:while|whereas|but|although|though|because)\s")
 _STATE_DEPTH = 6
+# A keyword right after a definite or demonstrative word ("the fighting", "this attack") may refer back.
+_ANAPHORA = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hese|[Tt]hose|[Tt]hat|[Ss]uch)\s+(?:[\w-]+\s+)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +262,15 @@ def _merge_target(found: list[EventCandidate], new: EventCandidate) -> EventCand
     return None
 
 
+def _add_sentence(target: EventCandidate, sentence: Sentence, actors: list[tuple[int, str]]) -> None:
+    if sentence.index in target.sentences:
+        return
+    target.sentences.append(sentence.index)
+    target.text = f"{target.text} {sentence.text}"
+    known = {a for a, _ in target.actors}
+    target.actors += [(a, ActorRole.ASSOCIATED) for a, _ in actors if a not in known]
+
+
 def events_find(
     sentences: list[Sentence],
     triggers_by_sentence: list[list[Trigger]],
@@ -283,17 +294,28 @@ def events_find(
         sentence_key = _padded(sentence.text)
         places = places_by_sentence[sentence.index]
         statement = statements.get(sentence.index)
+        # "The fighting centred on ..." refers back to a happening already found: it adds to that one, and the
+        # sentence may still report a new one elsewhere ("..., and the army responded with artillery").
         best: _Reading | None = None
+        back: tuple[_Reading, EventCandidate] | None = None
         for trigger in triggers:
             if any(q_start <= trigger.start < q_end for q_start, q_end in quotes):
                 continue
+            anaphoric = _ANAPHORA.search(sentence.text, 0, trigger.start - sentence.start) is not None
             for rule_id in trigger.rule_ids:
                 rule = rules.event_rules[rule_id]
-                if best and best.rule.priority >= rule.priority:
+                earlier = next((c for c in reversed(found) if c.rule_id == rule_id), None) if anaphoric else None
+                if earlier is None and best and best.rule.priority >= rule.priority:
                     continue
                 reading = _reading(sentence, trigger, rule, statement, actors_by_sentence[sentence.index], typist)
-                if typist.admissible(reading, sentence, sentence_key, places):
+                if not typist.admissible(reading, sentence, sentence_key, places):
+                    continue
+                if earlier is None:
                     best = reading
+                elif back is None:
+                    back = (reading, earlier)
+        if back is not None:
+            _add_sentence(back[1], sentence, [])
         if best is None:
             continue
         candidate = _candidate(best, sentence, places, dates_by_sentence[sentence.index], primary_place, venue,
@@ -302,10 +324,7 @@ def events_find(
         if target is None:
             found.append(candidate)
             continue
-        target.sentences.append(sentence.index)
-        target.text = f"{target.text} {sentence.text}"
-        known = {a for a, _ in target.actors}
-        target.actors += [(a, ActorRole.ASSOCIATED) for a, _ in candidate.actors if a not in known]
+        _add_sentence(target, sentence, candidate.actors)
         if target.fatalities is None:
             target.fatalities = candidate.fatalities
         if candidate.dated and not target.dated:

@@ -59,7 +59,9 @@ class Rules:
     noun_markers: frozenset[str]
     not_speech_objects: tuple[str, ...]
     modifiers: frozenset[str]
+    membership: frozenset[str]
     descriptors: frozenset[str]
+    auxiliaries: frozenset[str]
     max_speaker_words: int
     trailing_max_words: int
     place_prefixes: dict[str, str]
@@ -197,7 +199,9 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         noun_markers=frozenset(speech["noun_markers"]),
         not_speech_objects=tuple(fold_key(o) for o in speech["not_speech_objects"]),
         modifiers=frozenset(speech["modifiers"]),
+        membership=frozenset(speech["membership"]),
         descriptors=frozenset(fold_key(d) for d in speech["descriptors"]),
+        auxiliaries=frozenset(speech["auxiliaries"]),
         max_speaker_words=int(speech.get("max_speaker_words", 12)),
         trailing_max_words=int(speech.get("trailing_max_words", 6)),
         place_prefixes={fold_key(k): v for k, v in modifiers["prefixes"].items()},

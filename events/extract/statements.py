@@ -140,12 +140,15 @@ class _Reader:
         """The actor a speaker phrase names, or None when it does not name one for certain."""
         base = sentence.start
         inside_any = [m for m in mentions if base + head[0].start <= m.start] if head else []
-        # "a rescue worker in Jisr al-Shughur", "a resident who fled": the modifier is not the speaker.
+        # "a rescue worker in Jisr al-Shughur", "a resident who fled": the modifier is not the speaker; but "a
+        # commander in the National Front for Liberation" speaks for the group he belongs to.
         for i, token in enumerate(head[1:], start=1):
             position = base + token.start
             if token.key in self.rules.modifiers and not any(m.start <= position < m.end for m in inside_any):
-                head = head[:i]
-                break
+                member = head[i - 1].key in self.rules.spokesperson_words and token.key in self.rules.membership
+                if not member:
+                    head = head[:i]
+                    break
         if not head:
             return None
         h_start, h_end = base + head[0].start, base + head[-1].end
@@ -298,6 +301,13 @@ class _Reader:
             return None  # "claimed responsibility"
         trimmed, comma = self._strip_fillers_end(before)
         subject = self._last_segment(trimmed)
+        if subject and subject[-1].key in ("and", "but") and len(subject) > 1:
+            # "Turkey's defence ministry did not confirm the numbers but said ...": the clause's own subject.
+            words = subject[:-1]
+            end = next((i for i, t in enumerate(words) if t.key in rules.auxiliaries), None)
+            if not end:
+                return None
+            subject = words[:end]
         if not subject:
             return self._inverted(sentence, verb, before, mentions, dates)
         speaker_tokens = subject
