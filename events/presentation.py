@@ -2,10 +2,10 @@
 
 from events.taxonomy import EventType
 
-# Colour-blind-safe (Okabe-Ito derived), each with >= 3:1 contrast against white for markers and bars.
+# Colour-blind-friendly hues; white badge text on each keeps >= 4.5:1 contrast (riots use dark text instead).
 TYPE_COLORS: dict[str, str] = {
     EventType.BATTLES: "#c0392b",
-    EventType.EXPLOSIONS: "#d35400",
+    EventType.EXPLOSIONS: "#b84700",
     EventType.VIOLENCE_AGAINST_CIVILIANS: "#8e44ad",
     EventType.PROTESTS: "#0072b2",
     EventType.RIOTS: "#b8860b",

@@ -103,9 +103,10 @@ def make_events(
     per_day: int = 3,
     spacing_days: int = 1,
     numbered: bool = True,
+    sub_type: str | None = None,
 ) -> list[Event]:
     """`count` events, `per_day` a day every `spacing_days` going back from `start`, cycling through types, places
-    and actors; titles get a running number unless `numbered` is false.
+    and actors; titles get a running number unless `numbered` is false; `sub_type` must fit every type given.
 
     Each gets an actor1 (and an actor2 when two or more actors are given) and one source article."""
     types = types or list(EventType.values)
@@ -115,7 +116,7 @@ def make_events(
                 title=f"{title} {i}" if numbered else title,
                 description=description,
                 event_type=types[i % len(types)],
-                sub_event_type=SUB_EVENT_TYPES[types[i % len(types)]][0],
+                sub_event_type=sub_type or SUB_EVENT_TYPES[types[i % len(types)]][0],
                 occurred_on=start - timedelta(days=(i // per_day) * spacing_days),
                 place=places[i % len(places)] if places else None,
                 status=status,

@@ -20,14 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCRIPT_TITLE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> Shelling near Sarmin'
 
-# (headline, days between two such events), one per ACLED type in taxonomy order.
+# (headline, sub-event type, days between two such events), one per ACLED type in taxonomy order.
 HEADLINES = [
-    ("Clashes on the Kafr Nabl front line", 4),
-    ("Air strikes hit the market in Saraqib", 3),
-    ("Gunmen attack a family home near Atarib", 9),
-    ("Protest against bread prices in Idlib city", 8),
-    ("Crowd storms an aid warehouse in Sarmada", 12),
-    ("Agreement to reopen the Bab al-Hawa crossing", 10),
+    ("Clashes on the Kafr Nabl front line", "Armed clash", 4),
+    ("Air strikes hit the market in Saraqib", "Air/drone strike", 3),
+    ("Gunmen attack a family home near Atarib", "Attack", 9),
+    ("Protest against bread prices in Idlib city", "Peaceful protest", 8),
+    ("Crowd storms an aid warehouse in Sarmada", "Mob violence", 12),
+    ("Agreement to reopen the Bab al-Hawa crossing", "Agreement", 10),
 ]
 
 
@@ -36,11 +36,11 @@ def demo():
     today = timezone.localdate()
     built = world(0, start=today, candidates=0)
     events = []
-    for i, (headline, spacing) in enumerate(HEADLINES):
+    for i, (headline, sub_type, spacing) in enumerate(HEADLINES):
         events += make_events(
             14, start=today - timedelta(days=i), places=built.places, actors=[built.unit, built.rebels, built.state],
             feed=built.feed, title=headline, per_day=1, spacing_days=spacing, numbered=False,
-            types=[EventType.values[i]], description="Reported by two local monitors; casualty figures unconfirmed.",
+            types=[EventType.values[i]], sub_type=sub_type, description="Reported by two local monitors; casualty figures unconfirmed.",
         )
     hostile = make_events(1, start=today - timedelta(days=6), places=built.places[1:], actors=[built.rebels],
                           feed=built.feed, title=SCRIPT_TITLE, per_day=1)[0]
