@@ -34,6 +34,7 @@ class ActorAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
     inlines = [AliasInline]
     actions = ["approve", "discard", "merge"]
+    history_list_display = ["status", "name", "parent"]
     fields = [
         ("name", "slug"),
         ("kind", "status"),

@@ -296,6 +296,8 @@ class EventAdmin(SimpleHistoryAdmin):
         ),
     ]
     change_form_template = "admin/events/event/change_form.html"
+    # Extra columns on the History page, beside who, when and the change reason.
+    history_list_display = ["status", "title", "editor_owned"]
 
     # -- queryset -------------------------------------------------------------------------------------------------
 

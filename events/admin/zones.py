@@ -98,6 +98,7 @@ class ControlZoneAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["controller"]
     ordering = ["-valid_from", "name"]
     actions = ["close_zones"]
+    history_list_display = ["controller", "valid_from", "valid_to"]
     change_form_template = "admin/events/controlzone/change_form.html"
     change_list_template = "admin/events/controlzone/change_list.html"
 

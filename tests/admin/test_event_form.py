@@ -92,6 +92,8 @@ def test_history_is_visible_in_the_admin(editor_client, editor):
     assert page.status_code == 200
     html = page.content.decode()
     assert "rania" in html and "Published" in html
+    # Both states are listed: the candidate as created and the publication.
+    assert "<td>candidate</td>" in html and "<td>published</td>" in html
 
 
 def test_place_autocomplete_finds_other_spellings(editor_client):
