@@ -13,14 +13,13 @@ import hashlib
 import html
 import json
 import re
-import unicodedata
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 import lxml.etree
-import lxml.html
 import nh3
 
 JUNK_PATTERNS_FILE = Path(__file__).with_name("junk_patterns.json")
@@ -68,17 +67,23 @@ MAX_URL = 1000
 # no body (or a one-line teaser) are not taken for the same story.
 SHORT_TEXT = 200
 
-_WHITESPACE = re.compile(r"\s+")
 # Where an HTML tokenizer would start markup: "<" then a letter, "/", "!" or "?" ("a < b" is text).
 _MARKUP_START = re.compile(r"<[/!?A-Za-z]")
 _MARKUP = re.compile(r"<[/!?A-Za-z][^>]*>?")
 # Characters no HTML or database text may hold (lxml refuses them, PostgreSQL refuses NUL).
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_NON_WORD = re.compile(r"[\W_]+")
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# For the content hash: punctuation (ASCII and typographic quotes, dashes) is dropped and line breaks count as
+# spaces, so that one story with straight or curly quotes, or re-wrapped paragraphs, hashes the same. Done on
+# UTF-8 bytes: bytes.translate and bytes.replace run an order of magnitude faster than str.translate with a dict.
+_HASH_DROPPED_ASCII = string.punctuation.encode()
+_HASH_DROPPED_TYPOGRAPHIC = tuple(c.encode() for c in "\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014")
+_HASH_ODD_SPACES = tuple(c.encode() for c in "\u00a0\u2009\u202f")
+_HASH_SPACES = bytes.maketrans(b"\n\t\r", b"   ")
 
 
 @dataclass(frozen=True)
 class JunkRules:
+    # The line rules joined into one alternation per case mode: one regex search per line instead of one per rule.
     lines: tuple[re.Pattern[str], ...]
     list_heading: re.Pattern[str]
     class_or_id: re.Pattern[str]
@@ -88,12 +93,17 @@ class JunkRules:
         return len(line) <= self.max_line_chars and any(p.search(line) for p in self.lines)
 
 
+def _alternation(patterns: list[str], flags: int) -> list[re.Pattern[str]]:
+    return [re.compile("|".join(f"(?:{p})" for p in patterns), flags)] if patterns else []
+
+
 @lru_cache(maxsize=1)
 def junk_rules() -> JunkRules:
     data = json.loads(JUNK_PATTERNS_FILE.read_text(encoding="utf-8"))
     return JunkRules(
         lines=tuple(
-            re.compile(rule["pattern"], 0 if rule.get("case_sensitive") else re.IGNORECASE) for rule in data["lines"]
+            _alternation([r["pattern"] for r in data["lines"] if not r.get("case_sensitive")], re.IGNORECASE)
+            + _alternation([r["pattern"] for r in data["lines"] if r.get("case_sensitive")], 0)
         ),
         list_heading=re.compile(data["list_headings"], re.IGNORECASE),
         class_or_id=re.compile(data["class_or_id"], re.IGNORECASE),
@@ -108,7 +118,7 @@ class CleanContent:
 
 
 def _collapse(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def plain_text_to_html(text: str) -> str:
@@ -120,14 +130,20 @@ def plain_text_to_html(text: str) -> str:
     )
 
 
-def _parse_fragment(markup: str) -> lxml.html.HtmlElement | None:
+# libxml2's HTML parser without lxml.html's element classes (whose per-element lookup runs in Python).
+_HTML_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+
+
+def _parse_fragment(markup: str) -> lxml.etree._Element | None:
+    """The fragment as the children of a <body> element (None when nothing is left to parse)."""
     try:
-        return lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
+        document = lxml.etree.fromstring(f"<html><body>{markup}</body></html>", _HTML_PARSER)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError):
         return None
+    return document.find("body") if document is not None else None
 
 
-def _remove(element: lxml.html.HtmlElement) -> None:
+def _remove(element: lxml.etree._Element) -> None:
     """Remove an element and its content, keeping the text that follows it."""
     parent = element.getparent()
     if parent is None:
@@ -142,14 +158,15 @@ def _remove(element: lxml.html.HtmlElement) -> None:
     parent.remove(element)
 
 
-def _element_text(element: lxml.html.HtmlElement) -> str:
-    return _collapse("".join(element.itertext()))
+def _element_text(element: lxml.etree._Element) -> str:
+    # lxml's text serialisation runs in C: much cheaper than joining itertext() in Python.
+    return _collapse(lxml.etree.tostring(element, method="text", encoding="unicode", with_tail=False))
 
 
-def _drop_junk_lines(block: lxml.html.HtmlElement, rules: JunkRules) -> None:
+def _drop_junk_lines(block: lxml.etree._Element, rules: JunkRules) -> None:
     """Inside a block, drop each <br>-separated line that is furniture (e.g. three "More news:" lines)."""
-    lines: list[list[lxml.html.HtmlElement]] = [[]]
-    breaks: list[lxml.html.HtmlElement] = []
+    lines: list[list[lxml.etree._Element]] = [[]]
+    breaks: list[lxml.etree._Element] = []
     for child in block:
         if child.tag == "br":
             breaks.append(child)
@@ -181,70 +198,65 @@ def _drop_junk_lines(block: lxml.html.HtmlElement, rules: JunkRules) -> None:
         block.extend(lines[index])
 
 
-def _strip_furniture(root: lxml.html.HtmlElement, base_url: str) -> None:
+_WITH_CLASS_OR_ID = lxml.etree.XPath(".//*[@class or @id]")
+_BREAKS = lxml.etree.XPath(".//br")
+# Links without a scheme ("/news/1", "story.html"): an absolute URL always holds a colon.
+_RELATIVE_LINKS = lxml.etree.XPath(".//a[@href and not(contains(@href, ':')) and not(starts-with(@href, '#'))]")
+# Paragraph and line marks for the text serialisation: private-use characters, taken out of the HTML again.
+_PARAGRAPH, _LINE = "\ue000", "\ue001"
+
+
+def _prepare(root: lxml.etree._Element, base_url: str) -> None:
+    """One pass over the tree: drop non-content and furniture, resolve links, mark paragraphs and lines.
+
+    Every Python-level touch of an element costs microseconds, so the common cases are decided by lxml in C
+    (XPath selections) or from what is already at hand.
+    """
     rules = junk_rules()
-    for element in list(root.iter(*NON_CONTENT_TAGS)):
-        _remove(element)
-    for element in list(root.iter(lxml.etree.Element)):
-        if element is root:
-            continue
-        marker = f"{element.get('class', '')} {element.get('id', '')}".strip()
-        if marker and rules.class_or_id.search(marker):
+    lxml.etree.strip_elements(root, *NON_CONTENT_TAGS, with_tail=False)
+    for element in _WITH_CLASS_OR_ID(root):
+        if rules.class_or_id.search(f"{element.get('class', '')} {element.get('id', '')}"):
             _remove(element)
+    breaks = _BREAKS(root)
+    if breaks:
+        for parent in {br.getparent() for br in breaks}:
+            _drop_junk_lines(parent, rules)
+    blocks = list(root.iter(*BLOCK_TAGS))
+    # A block holding other blocks is not judged as a whole: its leaf blocks are, one by one.
+    containers = {block.getparent() for block in blocks}
     # Elements inside one removed here are judged too (wasted, harmless): checking attachment costs more.
-    for element in list(root.iter(*BLOCK_TAGS)):
-        if any(child.tag in BLOCK_TAGS for child in element):
-            continue  # not a leaf block: its leaf blocks are judged one by one
-        _drop_junk_lines(element, rules)
-        text = _element_text(element)
-        if not text:
-            continue
-        if rules.list_heading.search(text) and len(text) <= rules.max_line_chars:
-            following = element.getnext()
-            if following is not None and following.tag in LIST_TAGS:
-                _remove(following)
-            _remove(element)
-        elif rules.is_junk_line(text):
-            if element is root:
-                root.clear()
-            else:
-                _remove(element)
+    for element in blocks:
+        # A long opening text is a real paragraph, not furniture: the common case, decided without serialising.
+        if element not in containers and len(element.text or "") <= 2 * rules.max_line_chars:
+            text = _element_text(element)
+            if text and len(text) <= rules.max_line_chars:
+                if rules.list_heading.search(text):
+                    following = element.getnext()
+                    if following is not None and following.tag in LIST_TAGS:
+                        _remove(following)
+                    _remove(element)
+                    continue
+                if rules.is_junk_line(text):
+                    _remove(element)
+                    continue
+        element.text = _PARAGRAPH + (element.text or "")
+        element.tail = _PARAGRAPH + (element.tail or "")
+    for br in breaks:
+        br.tail = _LINE + (br.tail or "")  # a <br> dropped with its line above is detached: harmless
     if base_url:
-        for link in root.iter("a"):
-            href = (link.get("href") or "").strip()
-            if href and not urlsplit(href).scheme and not href.startswith("#"):
-                link.set("href", urljoin(base_url, href))
+        for link in _RELATIVE_LINKS(root):
+            link.set("href", urljoin(base_url, link.get("href").strip()))
 
 
-def _text_of_tree(root: lxml.html.HtmlElement) -> str:
-    """Plain text of a tree: blocks become paragraphs, <br> a line break. Iterative, so nesting depth is harmless."""
-    paragraphs: list[list[str]] = [[""]]
-
-    def new_paragraph() -> None:
-        if paragraphs[-1] != [""]:
-            paragraphs.append([""])
-
-    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if tag in BLOCK_TAGS:
-                new_paragraph()
-            elif tag == "br":
-                paragraphs[-1].append("")
-            if element.text and tag:
-                paragraphs[-1][-1] += element.text
-        else:
-            if tag in BLOCK_TAGS:
-                new_paragraph()
-            if element.tail and element is not root:
-                paragraphs[-1][-1] += element.tail
+def _text_of_marked(raw: str) -> str:
+    """Plain text from the marked tree's text: paragraphs apart by a blank line, furniture lines dropped."""
     rules = junk_rules()
-    out = []
-    for lines in paragraphs:
-        kept = [line for line in map(_collapse, lines) if line and not rules.is_junk_line(line)]
-        if kept:
-            out.append("\n".join(kept))
-    return "\n\n".join(out)
+    paragraphs = []
+    for block in raw.split(_PARAGRAPH):
+        lines = [line for line in map(_collapse, block.split(_LINE)) if line and not rules.is_junk_line(line)]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def defang_text(text: str) -> str:
@@ -258,7 +270,7 @@ def defang_text(text: str) -> str:
 
 def storable(text: str) -> str:
     """``text`` without control characters or lone surrogates, so lxml and the database accept it."""
-    text = _CONTROL_CHARACTERS.sub("", text)
+    text = _UNSTORABLE.sub("", text)
     if not text.isascii():
         text = text.encode("utf-8", "replace").decode("utf-8")
     return text
@@ -266,20 +278,25 @@ def storable(text: str) -> str:
 
 def clean_content(markup: str, *, is_html: bool = True, base_url: str = "") -> CleanContent:
     """Sanitised HTML and clean plain text of an entry body, site furniture removed."""
-    markup = storable(markup)
     if not markup.strip():
         return CleanContent("", "")
     if not is_html or "<" not in markup:
         # Plain text (or HTML without a single tag): its line breaks are its structure.
         markup = plain_text_to_html(html.unescape(markup) if is_html else markup)
-    root = _parse_fragment(markup)
+    try:
+        root = _parse_fragment(markup)
+    except ValueError:
+        # lxml refuses control characters and lone surrogates; cleaning them first for every entry costs more.
+        markup = storable(markup)
+        root = _parse_fragment(markup)
     if root is None:
         text = defang_text(html.unescape(TEXT_ONLY.clean(markup)))
-        return CleanContent(SANITIZER.clean(markup), text)
-    _strip_furniture(root, base_url)
-    text = defang_text(_text_of_tree(root))
-    safe_html = SANITIZER.clean(lxml.html.tostring(root, encoding="unicode"))
-    return CleanContent(safe_html, text)
+        return CleanContent(SANITIZER.clean(storable(markup)), text)
+    _prepare(root, base_url)
+    marked = lxml.etree.tostring(root, method="html", encoding="unicode")
+    text = lxml.etree.tostring(root, method="text", encoding="unicode", with_tail=False)
+    safe_html = SANITIZER.clean(marked.replace(_PARAGRAPH, "").replace(_LINE, ""))
+    return CleanContent(safe_html, defang_text(_text_of_marked(text)))
 
 
 def text_of(markup: str) -> str:
@@ -320,14 +337,23 @@ def canonical_url(url: str) -> str:
     return canonical if len(canonical) <= MAX_URL else ""
 
 
-def normalise_for_hash(text: str) -> str:
-    """Text reduced to its words (NFKC, case-folded, punctuation and spacing ignored)."""
-    return _collapse(_NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()))
+def normalise_for_hash(text: str) -> bytes:
+    """Text reduced to its words: lower-cased, punctuation dropped, line breaks and odd spaces as spaces.
+
+    Done on UTF-8 bytes (bytes.lower() folds ASCII letters only: copies of one story share their capitals).
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if not text.isascii():
+        for mark in _HASH_DROPPED_TYPOGRAPHIC:
+            data = data.replace(mark, b"")
+        for space in _HASH_ODD_SPACES:
+            data = data.replace(space, b" ")
+    return data.lower().translate(_HASH_SPACES, _HASH_DROPPED_ASCII)
 
 
 def content_hash(text: str, title: str = "") -> str:
     """sha256 of the normalised text: the same story syndicated by two feeds hashes the same."""
     normalised = normalise_for_hash(text)
     if len(normalised) < SHORT_TEXT:
-        normalised = normalise_for_hash(title) + "\x1f" + normalised
-    return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()
+        normalised = normalise_for_hash(title) + b"\x1f" + normalised
+    return hashlib.sha256(normalised).hexdigest()
