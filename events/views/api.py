@@ -112,7 +112,13 @@ def events_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _json_lines(chunks: Iterable[list[Event]], filters: EventFilters) -> Iterator[str]:
-    yield '{"filters": ' + json.dumps(dict(filters.params())) + ', "events": ['
+    applied: dict[str, Any] = {}
+    for name, value in filters.params():
+        if name in ("type", "sub_type"):
+            applied.setdefault(name, []).append(value)
+        else:
+            applied[name] = value
+    yield '{"filters": ' + json.dumps(applied) + ', "events": ['
     first = True
     for chunk in chunks:
         for event in chunk:

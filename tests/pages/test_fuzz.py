@@ -66,7 +66,7 @@ def data(db):
 
 @pytest.mark.parametrize("query,message", ODD_QUERIES, ids=[q[:40] for q, _ in ODD_QUERIES])
 def test_odd_query_strings_get_a_clear_answer(client, data, query, message):
-    for url in URLS:
+    for url in [*URLS, f"/events/{data.events[0].pk}/"]:
         response = client.get(f"{url}?{query}")
         body = _body(response).decode("utf-8", "replace")
         assert response.status_code != 500, f"{url}?{query[:80]}"

@@ -224,8 +224,10 @@ def test_exports_stream_every_event_across_chunks(client, db, monkeypatch):
     assert [int(r["event_id"]) for r in rows] == [
         e.pk for e in sorted(events, key=lambda e: (e.occurred_on, e.pk), reverse=True)
     ]
+    data = json.loads(_body(client.get("/api/events.json?from=2024-02-27&type=Battles&type=Protests")))
+    assert data["filters"] == {"from": "2024-02-27", "type": ["Battles", "Protests"]}
+    assert {e["event_type"] for e in data["events"]} == {"Battles", "Protests"}
     data = json.loads(_body(client.get("/api/events.json?from=2024-02-27")))
-    assert data["filters"] == {"from": "2024-02-27"}
     assert {e["event_id"] for e in data["events"]} == {e.pk for e in events if e.occurred_on >= date(2024, 2, 27)}
 
 
