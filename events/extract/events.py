@@ -160,7 +160,8 @@ class _Typist:
         for mention in ordered:
             if self.gazetteer.actors[mention.target].kind == "civilians":
                 actor2 = actor2 or mention.target  # civilians are targets, whatever the word order
-        before = [m for m in ordered if m.end <= trigger.start and m.target not in (actor1, actor2)]
+        # A name that contains the keyword ("Russian warplanes") is the one acting.
+        before = [m for m in ordered if m.start < trigger.start and m.target not in (actor1, actor2)]
         after = [m for m in ordered if m.start >= trigger.end and m.target not in (actor1, actor2)]
         if actor1 is None and before:
             actor1 = before[-1].target

@@ -177,7 +177,8 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
     heads = _words_regex(list(patterns["heads"]))
     leading = _words_regex(list(patterns["leading"]))
     org_pattern = re.compile(
-        rf"\b(?P<org>(?:{name_run})\s+(?:{heads})|(?:{leading})\s+(?:{joiners})*{name_run})\b"
+        # A head word followed by "of"/"for" starts a longer name ("Ministry of Local Administration").
+        rf"\b(?P<org>(?:{name_run})\s+(?:{heads})\b(?!\s+(?:of|for)\b)|(?:{leading})\s+(?:{joiners})*{name_run})\b"
     )
     title_alt = _words_regex(titles["titles"])
     person_pattern = re.compile(

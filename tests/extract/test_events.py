@@ -1,0 +1,133 @@
+"""Event typing rules (rules/event_rules.json): the regressions these catch are what editors would see."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+
+import pytest
+
+from events.extract.rules import RULES_DIR, RulesError, rules_load
+from events.models import ActorRole, DatePrecision, GeoPrecision
+
+
+def _events(read, matcher, body):
+    g = matcher.gazetteer
+    return [
+        (e.event_type, e.sub_event_type, g.places[e.place_id].slug if e.place_id else None)
+        for e in read(body).events
+    ]
+
+
+def test_air_strike_reported_by_a_monitor_is_read_from_what_it_said(read, matcher):
+    body = (
+        "As Putin and Erdogan were arriving in Tehran, SOHR said air strikes were targeting positions "
+        "belonging to rebel groups in the northern Hama and southern Idlib provinces."
+    )
+    (event,) = read(body).events
+    assert (event.event_type, event.sub_event_type) == ("Explosions/Remote violence", "Air/drone strike")
+    assert matcher.gazetteer.places[event.place_id].slug == "hama-governorate"
+    assert event.geo_precision == GeoPrecision.REGION
+    # The monitor reports it and the leaders were elsewhere: none of them is an actor of the strike.
+    assert event.actors == []
+
+
+def test_fatalities_roles_and_date(read, matcher):
+    body = "Russian warplanes bombed Khan Sheikhoun on Tuesday, killing 12 civilians."
+    (event,) = read(body).events
+    assert event.fatalities == 12
+    assert (event.occurred_on, event.date_precision) == (date(2018, 9, 4), DatePrecision.DAY)
+    slugs = {matcher.gazetteer.actors[a].slug: role for a, role in event.actors}
+    assert slugs == {"russian-armed-forces": ActorRole.ACTOR1, "civilians": ActorRole.ACTOR2}
+    (event,) = read("At least nine civilians were killed when government forces shelled Saraqib.").events
+    assert (event.sub_event_type, event.fatalities) == ("Shelling/artillery/missile attack", 9)
+
+
+def test_hypothetical_negated_and_quoted_keywords_make_no_event(read, matcher):
+    body = (
+        "The United States warned an all-out offensive in Idlib would be a reckless escalation. "
+        "The White House said it would respond if government forces used chemical weapons in Idlib. "
+        "Putin said he was against a ceasefire in Idlib. "
+        "\"The Turks have shown a great deal of resistance to an attack in Idlib\". "
+        "Saraqib has been a frequent target of air strikes in recent weeks."
+    )
+    assert _events(read, matcher, body) == []
+
+
+def test_summit_is_an_agreement_at_its_venue_with_the_leaders_as_parties(read, matcher):
+    body = "After his meeting with Rouhani, Erdoğan and Putin also held a one-on-one meeting on Idlib in Tehran."
+    (event,) = read(body).events
+    assert (event.sub_event_type, matcher.gazetteer.places[event.place_id].slug) == ("Agreement", "tehran")
+    roles = [(matcher.gazetteer.actors[a].slug, r) for a, r in event.actors]
+    assert roles == [
+        ("hassan-rouhani", ActorRole.ACTOR1), ("recep-tayyip-erdogan", ActorRole.ACTOR2),
+        ("vladimir-putin", ActorRole.ASSOCIATED),
+    ]
+
+
+def test_territory_type_follows_who_took_it(read, matcher):
+    assert _events(read, matcher, "Government forces recaptured Khan Shaykhun on Wednesday.") == [
+        ("Battles", "Government regains territory", "khan-shaykhun")
+    ]
+    assert _events(read, matcher, "HTS fighters captured Saraqib on Wednesday.") == [
+        ("Battles", "Non-state actor overtakes territory", "saraqib")
+    ]
+    # Weapons are seized too: without a place it is not a change of territory.
+    assert _events(read, matcher, "Weapons and explosive belts were seized in a raid on a house, HTS said.") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Assad's government has been massing thousands of troops in preparation for an assault on Idlib.",
+         ("Strategic developments", "Other")),
+        ("Zakharova said that barrels of chlorine had been delivered to Idlib for a staged provocation.",
+         ("Strategic developments", "Other")),
+        ("The Russian military says it has shot down dozens of hostile drones over Idlib.",
+         ("Strategic developments", "Disrupted weapons use")),
+        ("A car bomb exploded in Idlib on Monday, killing seven people.",
+         ("Explosions/Remote violence", "Remote explosive/landmine/IED")),
+        ("A helicopter dropped barrel bombs containing chlorine gas on Saraqib on Sunday.",
+         ("Explosions/Remote violence", "Chemical weapon")),
+        ("Gunmen kidnapped a doctor in Saraqib on Sunday.",
+         ("Violence against civilians", "Abduction/forced disappearance")),
+        ("Thousands of people took to the streets in Maarat al-Numan on Friday.", ("Protests", "Peaceful protest")),
+        ("HTS fighters fired into the air to disperse a crowd of protesters in Saraqib.",
+         ("Protests", "Protest with intervention")),
+        ("Angry residents stormed the council offices in Saraqib in protest at bread prices.",
+         ("Riots", "Violent demonstration")),
+        ("HTS said it had arrested 12 members of an Islamic State cell in Saraqib.",
+         ("Strategic developments", "Arrests")),
+        ("Turkish forces completed a new observation post near Saraqib on Tuesday.",
+         ("Strategic developments", "Headquarters or base established")),
+        ("HTS fighters entered Saraqib without a fight after the deal.",
+         ("Strategic developments", "Non-violent transfer of territory")),
+        ("HTS fighters clashed with the NFL near Maarat al-Numan.", ("Battles", "Armed clash")),
+    ],
+)
+def test_event_types(read, matcher, body, expected):
+    assert [e[:2] for e in _events(read, matcher, body)] == [expected]
+
+
+def test_one_happening_told_in_several_sentences_is_one_candidate(read, matcher):
+    body = (
+        "A car bomb exploded in the centre of Idlib on Monday, killing seven people.\n\n"
+        "The blast went off close to a police building. It shattered windows across the street."
+    )
+    (event,) = read(body).events
+    assert event.sentences == [1, 2]
+    assert event.fatalities == 7
+
+
+def test_bad_rules_files_are_clear_errors(tmp_path):
+    shutil.copytree(RULES_DIR, tmp_path / "rules")
+    path = tmp_path / "rules" / "event_rules.json"
+    data = json.loads(path.read_text())
+    data["rules"][0]["sub_event_type"] = "Air/drone strike"  # not a sub-type of Strategic developments
+    path.write_text(json.dumps(data))
+    with pytest.raises(RulesError, match="not in ACLED's taxonomy"):
+        rules_load(tmp_path / "rules")
+    path.write_text("{not json")
+    with pytest.raises(RulesError, match=r"event_rules\.json"):
+        rules_load.__wrapped__(tmp_path / "rules")
