@@ -1,122 +1,32 @@
-"""Real processes for the deploy and fault tests: gunicorn, celery, redis-server, each in its own process group.
-
-Every process started here is stopped by the caller's `finally` (or fixture teardown) through `stop()`, which
-signals its whole group, so a test that fails half-way leaves no worker children behind.
-"""
+"""Child processes for the deploy and fault tests (see idlib_tracker.childprocs), on the test database."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-REPO = Path(settings.BASE_DIR)
-PYTHON = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.1) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-def start(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start ``cmd`` from the repository root with stdout+stderr to ``log``, in a new process group."""
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    handle = log.open("ab")
-    try:
-        return subprocess.Popen(
-            cmd, cwd=REPO, env=full_env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    finally:
-        handle.close()
-
-
-def kill(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
-    """Send ``sig`` to the process and every child in its group (a worker and its pool, gunicorn and its workers)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, sig)
-
-
-def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
-    if proc.poll() is None:
-        kill(proc, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=timeout)
-    # Children that outlived their parent (or ignored SIGTERM) go too.
-    kill(proc, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
-
-
-def port_open(port: int, host: str = "127.0.0.1") -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def collect_static(target: Path) -> Path:
-    """collectstatic as the image build runs it: DEBUG off, hashed and compressed names, into ``target``."""
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_STATIC_ROOT": str(target),
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "collectstatic-only-" + "k" * 50,
-    }
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True, timeout=300
-    )
-    return target
+from idlib_tracker import childprocs
+from idlib_tracker.childprocs import (  # noqa: F401  (the tests use them as processes.<name>)
+    PYTHON,
+    REPO,
+    collect_static,
+    free_port,
+    kill,
+    port_open,
+    request,
+    start,
+    start_celery_worker,
+    start_gunicorn,
+    stop,
+    wait_until,
+)
 
 
 def database_url() -> str:
     """The URL of the database the tests run on (pytest-django's test_ database), for child processes."""
-    db = settings.DATABASES["default"]
-    assert db["ENGINE"].endswith("postgresql"), "child processes share the test database only on PostgreSQL"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start_gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2) -> subprocess.Popen:
-    """The site as production runs it (gunicorn with the project's config), on loopback, ready to answer."""
-    proc = start(
-        [
-            PYTHON, "-m", "gunicorn", "idlib_tracker.wsgi:application",
-            "--config", "python:idlib_tracker.gunicorn_conf",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        ],
-        log,
-        env,
-    )
-    try:
-        wait_until(lambda: port_open(port) or proc.poll() is not None, 60, f"gunicorn on port {port}")
-    except AssertionError:
-        stop(proc)
-        raise
-    if proc.poll() is not None:
-        raise AssertionError(f"gunicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-    return proc
+    return childprocs.database_url(settings.DATABASES["default"])
 
 
 def production_env(static_root: Path, **extra: str) -> dict[str, str]:
@@ -135,18 +45,3 @@ def production_env(static_root: Path, **extra: str) -> dict[str, str]:
 def collected_static(tmp_path_factory) -> Path:
     """Static files collected once per test session, as the image build does, for production-mode processes."""
     return collect_static(tmp_path_factory.mktemp("static"))
-
-
-def request(port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, bytes]:
-    """GET over loopback as our TLS proxy would forward it; returns (status, body)."""
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(
-            "GET", path, headers=headers or {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
-        )
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()

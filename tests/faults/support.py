@@ -4,6 +4,7 @@ can stall mid-download, and real `celery worker` processes on the test database.
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import threading
 import time
 import uuid
@@ -142,18 +143,12 @@ def worker_env(redis_url: str | None = None, **extra: str) -> dict[str, str]:
 
 @dataclass
 class Worker:
-    proc: object
+    proc: subprocess.Popen
     log: Path
     queue: str
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        processes.wait_until(
-            lambda: " ready." in self.log_text() or self.proc.poll() is not None, timeout, "the worker to be ready"
-        )
-        assert self.proc.poll() is None, f"the worker exited:\n{self.log_text()[-3000:]}"
 
     def children(self) -> list[int]:
         path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
@@ -162,22 +157,8 @@ class Worker:
 
 def start_worker(tmp_path: Path, queue: str, *, concurrency: int = 2, name: str = "w1", **env: str) -> Worker:
     log = tmp_path / f"worker-{name}-{uuid.uuid4().hex[:6]}.log"
-    proc = processes.start(
-        [
-            processes.PYTHON, "-m", "celery", "-A", "idlib_tracker", "worker", "--loglevel", "INFO",
-            "--pool", "prefork", "--concurrency", str(concurrency), "--queues", queue,
-            "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle",
-        ],
-        log,
-        worker_env(**env),
-    )
-    worker = Worker(proc, log, queue)
-    try:
-        worker.wait_ready()
-    except AssertionError:
-        processes.stop(proc)
-        raise
-    return worker
+    proc = processes.start_celery_worker(queue, log, worker_env(**env), concurrency=concurrency, name=name)
+    return Worker(proc, log, queue)
 
 
 def pid_with_connection_from(local_port: int, candidates: list[int]) -> int | None:
