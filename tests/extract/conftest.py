@@ -89,3 +89,38 @@ def fresh_matcher(db):
     gazetteer_changed()
     yield
     gazetteer_changed()
+
+
+@pytest.fixture
+def gazetteer_db(fresh_matcher):
+    """The shipped gazetteer (actors and places) loaded through the reference-data services."""
+    from actors.services import actor_gazetteer_load
+    from events.services.reference import ACTORS_FILE, PLACES_FILE, place_gazetteer_load, read_json
+
+    actor_gazetteer_load(read_json(ACTORS_FILE))
+    place_gazetteer_load(read_json(PLACES_FILE))
+    from events.services.extraction import gazetteer_changed
+
+    gazetteer_changed()
+
+
+_guid = iter(range(1, 10**6))
+
+
+def make_article(text: str, *, feed=None, published: date = PUBLISHED, title: str | None = None):
+    """An Article row as ingestion stores it: the first line of ``text`` is the title unless one is given."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from events.models import Article
+    from tests.factories import make_feed
+
+    if title is None:
+        title, _, text = text.partition("\n")
+    n = next(_guid)
+    return Article.objects.create(
+        feed=feed or make_feed(), guid=f"extract-{n}", url=f"https://news.example.org/extract/{n}", title=title,
+        text=text.strip(), content_hash=f"{n:064x}",
+        published_at=timezone.make_aware(datetime.combine(published, time(12, 0))),
+    )

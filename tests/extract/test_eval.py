@@ -1,0 +1,41 @@
+"""The labelled evaluation set: the F1 targets are the regression test for every rule file."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+from django.conf import settings
+from django.core.management import call_command
+
+from events.extract.evaluation import KINDS, evaluate_set
+from events.extract.gazetteer import gazetteer_from_files
+from events.extract.matcher import Matcher
+from events.extract.rules import rules_load
+from events.services.reference import ACTORS_FILE, PLACES_FILE
+from tests.conftest import FOUNDING_ARTICLE, require
+
+EVAL_DIR = settings.BASE_DIR / "tests" / "extraction_eval"
+
+
+def test_every_f1_reaches_the_target_without_a_wrong_speaker():
+    require(FOUNDING_ARTICLE.exists(), "the founding article in ../shared is part of the evaluation set")
+    evaluation = evaluate_set(EVAL_DIR, settings.BASE_DIR, Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE),
+                                                                   rules_load()))
+    assert evaluation.articles >= 13
+    failing = {kind: round(evaluation.scores[kind].f1, 3) for kind in KINDS if evaluation.scores[kind].f1 < 0.9}
+    assert failing == {}, evaluation.mistakes
+    assert evaluation.wrong_speakers == 0, evaluation.mistakes
+    assert evaluation.relevance_correct == evaluation.articles, evaluation.mistakes
+
+
+def test_the_command_prints_a_table_and_the_summary_line():
+    require(FOUNDING_ARTICLE.exists(), "the founding article in ../shared is part of the evaluation set")
+    out = StringIO()
+    call_command("eval_extraction", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["kind", "tp", "fp", "fn", "precision", "recall", "f1"]
+    assert re.fullmatch(
+        r"actors_f1=\d\.\d{3} places_f1=\d\.\d{3} statements_f1=\d\.\d{3} events_f1=\d\.\d{3} wrong_speakers=\d+",
+        lines[-1],
+    )

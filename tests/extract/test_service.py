@@ -1,0 +1,234 @@
+"""The extraction write path: idempotent, respectful of editors' work, one event for many reports, no query per
+article. Real PostgreSQL (or SQLite) through articles_extract, as ingestion and the admin call it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actors.models import Actor, ActorStatus, Alias, Statement
+from actors.services import actor_approve
+from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
+from events.services.extraction import articles_extract
+from tests.extract.conftest import make_article
+from tests.factories import make_feed
+
+pytestmark = pytest.mark.django_db
+
+STRIKE_A = """Russian air strikes kill 13 civilians in Jisr al-Shughur
+
+Russian warplanes pounded the town of Jisr al-Shughur in Idlib province on Tuesday, killing at least 13 civilians, \
+according to the Syrian Observatory for Human Rights.
+
+"The planes did not leave the sky all morning," a rescue worker told AFP."""
+
+STRIKE_B = """Strikes on Jisr al-Shughur end weeks of calm
+
+Russian jets carried out dozens of air strikes on Jisr al-Shughur on Tuesday, killing 12 civilians, residents said.
+
+The White Helmets civil defence group said its teams were searching collapsed buildings in Jisr al-Shughur."""
+
+STRIKE_ELSEWHERE = """Air strikes hit Saraqib
+
+Russian warplanes bombed Saraqib in Idlib province on Tuesday, killing four civilians, the White Helmets said."""
+
+TUESDAY_REPORT = date(2018, 9, 4)
+
+
+def _snapshot(article: Article) -> dict:
+    return {
+        "events": sorted(Event.objects.filter(sources=article).values_list("id", flat=True)),
+        "sources": EventSource.objects.filter(article=article).count(),
+        "roles": EventActor.objects.filter(event__sources=article).count(),
+        "statements": sorted(Statement.objects.filter(article=article).values_list("id", "speaker_id", "text")),
+        "actors": sorted(article.actors.values_list("id", flat=True)),
+        "places": sorted(article.places.values_list("id", flat=True)),
+    }
+
+
+def test_re_extraction_adds_nothing(gazetteer_db):
+    article = make_article(STRIKE_A, published=TUESDAY_REPORT)
+    articles_extract([article.pk])
+    before = _snapshot(article)
+    assert before["events"] and before["statements"] and before["actors"]
+    report = articles_extract([article.pk, article.pk])
+    assert (report.events_created, report.statements, report.sources_attached) == (0, 0, 0)
+    assert _snapshot(article) == before
+
+
+def test_re_extraction_updates_its_own_candidate_and_drops_what_the_text_no_longer_says(gazetteer_db):
+    article = make_article(STRIKE_A, published=TUESDAY_REPORT)
+    articles_extract([article.pk])
+    (event,) = Event.objects.filter(sources=article)
+    assert event.fatalities == 13
+    # The feed corrected the story (ingestion stores the new text and runs extraction again).
+    Article.objects.filter(pk=article.pk).update(text=article.text.replace("at least 13", "at least 15"))
+    articles_extract([article.pk])
+    (updated,) = Event.objects.filter(sources=article)
+    assert (updated.pk, updated.fatalities) == (event.pk, 15)
+    Article.objects.filter(pk=article.pk).update(text="The planes did not come back to Idlib, residents said.")
+    articles_extract([article.pk])
+    assert not Event.objects.filter(pk=event.pk).exists()
+    assert not Statement.objects.filter(article=article, text__contains="13").exists()
+
+
+def test_published_rejected_and_editor_owned_events_are_never_changed(gazetteer_db):
+    articles = [make_article(STRIKE_A, published=TUESDAY_REPORT), make_article(STRIKE_ELSEWHERE,
+                                                                                published=TUESDAY_REPORT)]
+    articles_extract([a.pk for a in articles])
+    published = Event.objects.get(sources=articles[0])
+    owned = Event.objects.get(sources=articles[1])
+    Event.objects.filter(pk=published.pk).update(status=EventStatus.PUBLISHED, title="Checked by an editor")
+    Event.objects.filter(pk=owned.pk).update(editor_owned=True, fatalities=3)
+    for article in articles:
+        Article.objects.filter(pk=article.pk).update(text=article.text.replace("killing", "killing at least 30,"))
+    articles_extract([a.pk for a in articles])
+    published.refresh_from_db()
+    owned.refresh_from_db()
+    assert (published.status, published.title, published.fatalities) == (
+        EventStatus.PUBLISHED, "Checked by an editor", 13,
+    )
+    assert (owned.editor_owned, owned.fatalities) == (True, 3)
+    # ... and no second candidate appeared beside them.
+    assert Event.objects.count() == 2
+    # Even when the text stops reporting it, a published event keeps its source.
+    Article.objects.filter(pk=articles[0].pk).update(text="Nothing happened in Idlib today, residents said.")
+    articles_extract([articles[0].pk])
+    assert EventSource.objects.filter(event=published, article=articles[0]).exists()
+
+
+def test_two_feeds_reporting_one_strike_make_one_event_with_two_sources(gazetteer_db):
+    first = make_article(STRIKE_A, feed=make_feed("Wire A"), published=TUESDAY_REPORT)
+    second = make_article(STRIKE_B, feed=make_feed("Wire B"), published=date(2018, 9, 5))
+    articles_extract([first.pk])
+    articles_extract([second.pk])
+    (event,) = Event.objects.filter(event_type="Explosions/Remote violence")
+    assert set(event.sources.values_list("pk", flat=True)) == {first.pk, second.pk}
+    assert event.place.slug == "jisr-al-shughur" and event.occurred_on == date(2018, 9, 4)
+    # Idempotent too: running both again keeps one event with two sources.
+    articles_extract([first.pk, second.pk])
+    assert Event.objects.filter(event_type="Explosions/Remote violence").count() == 1
+    assert event.event_sources.count() == 2
+
+
+def test_reports_in_one_batch_cluster_too_but_not_across_places(gazetteer_db):
+    articles = [
+        make_article(STRIKE_A, feed=make_feed("Wire A"), published=TUESDAY_REPORT),
+        make_article(STRIKE_B, feed=make_feed("Wire B"), published=TUESDAY_REPORT),
+        make_article(STRIKE_ELSEWHERE, feed=make_feed("Wire C"), published=TUESDAY_REPORT),
+    ]
+    articles_extract([a.pk for a in articles])
+    strikes = Event.objects.filter(sub_event_type="Air/drone strike").order_by("place__slug")
+    assert [(e.place.slug, e.sources.count()) for e in strikes] == [("jisr-al-shughur", 2), ("saraqib", 1)]
+    assert {e.occurred_on for e in strikes} == {date(2018, 9, 4)}
+
+
+def test_a_new_report_joins_a_published_event_without_changing_it(gazetteer_db):
+    first = make_article(STRIKE_A, published=TUESDAY_REPORT)
+    articles_extract([first.pk])
+    event = Event.objects.get(sources=first)
+    Event.objects.filter(pk=event.pk).update(status=EventStatus.PUBLISHED)
+    event.refresh_from_db()
+    second = make_article(STRIKE_B, feed=make_feed("Wire B"), published=TUESDAY_REPORT)
+    articles_extract([second.pk])
+    fresh = Event.objects.get(pk=event.pk)
+    assert set(fresh.sources.values_list("pk", flat=True)) == {first.pk, second.pk}
+    assert (fresh.fatalities, fresh.confidence, fresh.updated_at) == (
+        event.fatalities, event.confidence, event.updated_at,
+    )
+
+
+def test_irrelevant_articles_are_kept_without_facts(gazetteer_db):
+    article = make_article(
+        "Late penalty gives Croatia draw\n\nCroatia drew 1-1 with Portugal in Lisbon on Sunday. They travel to "
+        "face Turkey in October, the coach said.",
+    )
+    articles_extract([article.pk])
+    article.refresh_from_db()
+    assert article.is_relevant is False and article.extracted_at is not None
+    assert _snapshot(article) == {
+        "events": [], "sources": 0, "roles": 0, "statements": [], "actors": [], "places": [],
+    }
+
+
+def test_unknown_names_are_proposed_once_and_attached_only_after_approval(gazetteer_db):
+    text = (
+        "Sultan Murad Brigade fighters clash with HTS\n\nFighters of the Sultan Murad Brigade clashed with Hayat "
+        "Tahrir al-Sham near Saraqib on Monday, the Syrian Observatory for Human Rights said."
+    )
+    article = make_article(text)
+    articles_extract([article.pk])
+    proposed = Actor.objects.get(name="Sultan Murad Brigade")
+    assert (proposed.status, proposed.kind) == (ActorStatus.PROPOSED, "militia")
+    assert "Sultan Murad Brigade" in proposed.description
+    assert proposed not in article.actors.all()
+    assert not EventActor.objects.filter(actor=proposed).exists()
+    other = make_article(text.replace("Monday", "Tuesday"), feed=make_feed("Wire B"))
+    articles_extract([article.pk, other.pk])
+    assert Actor.objects.filter(name="Sultan Murad Brigade").count() == 1
+    actor_approve(proposed)  # an editor accepts it: the matcher picks it up on the next run
+    articles_extract([article.pk])
+    assert proposed in article.actors.all()
+
+
+def test_matcher_follows_gazetteer_changes(gazetteer_db):
+    article = make_article(
+        "Shelling in Kfar Zaita\n\nGovernment forces shelled Kfar Zaita in northern Hama on Monday, "
+        "killing two civilians, the Syrian Observatory for Human Rights said."
+    )
+    articles_extract([article.pk])
+    assert "kafr-zita" not in set(article.places.values_list("slug", flat=True))
+    place = Place.objects.get(slug="kafr-zita")
+    place.aliases = [*place.aliases, "Kfar Zaita"]
+    place.save()  # an edit in place: the save signal invalidates every process's matcher
+    articles_extract([article.pk])
+    assert "kafr-zita" in set(article.places.values_list("slug", flat=True))
+    # Bulk writes send no signals; the table fingerprint still notices them.
+    wfp = Actor.objects.get(slug="wfp")
+    Alias.objects.bulk_create([Alias(actor=wfp, name="Kfar Zaita food convoy", normalized="kfar zaita food convoy")])
+    Article.objects.filter(pk=article.pk).update(text=article.text + " The Kfar Zaita food convoy was turned back.")
+    articles_extract([article.pk])
+    assert wfp in article.actors.all()
+
+
+def _batch(towns: list[str], feed) -> list[int]:
+    return [
+        make_article(
+            f"Shelling in {town}\n\nGovernment forces shelled {town} in Idlib province on Monday, killing "
+            f"{i + 2} civilians, the Syrian Observatory for Human Rights said.", feed=feed,
+        ).pk
+        for i, town in enumerate(towns)
+    ]
+
+
+def test_query_count_does_not_grow_with_the_batch(gazetteer_db):
+    feed = make_feed()
+    articles_extract(_batch(["Harim"], make_feed("warm-up")))  # builds the matcher once
+    counts = []
+    for towns in (["Saraqib", "Ariha"], ["Kafr Nabl", "Binnish", "Sarmin", "Taftanaz", "Armanaz", "Salqin"]):
+        ids = _batch(towns, feed)
+        with CaptureQueriesContext(connection) as queries:
+            report = articles_extract(ids)
+        assert report.events_created == len(towns) and report.statements == len(towns)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_ingestion_runs_extraction(gazetteer_db, founding_article_text):
+    from events.ingest.parse import ParsedEntry
+    from events.services.articles import article_ingest
+
+    title, _, body = founding_article_text.partition("\n")
+    html = "".join(f"<p>{line}</p>" for line in body.splitlines() if line.strip())
+    entry = ParsedEntry(
+        guid="founding", link="https://news.example.org/idlib-cannot-be-a-slaughter", title=title, author="",
+        published_at=None, content=html, content_is_html=True,
+    )
+    report = article_ingest(make_feed(), [entry])
+    article = Article.objects.get(pk=report.new_ids[0])
+    assert article.is_relevant is True
+    assert Statement.objects.filter(article=article, speaker__slug="steven-mnuchin").exists()
+    assert article.events.filter(sub_event_type="Agreement", place__slug="tehran").exists()
