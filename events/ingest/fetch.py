@@ -113,8 +113,8 @@ def address_refusal(ip: IPAddress) -> str | None:
         (ip.is_link_local, "link-local"),
         (ip.is_multicast, "multicast"),
         (ip.version == 4 and ip in _CGNAT, "carrier-grade NAT (100.64.0.0/10)"),
-        (ip.is_private, "private"),
         (ip.is_reserved, "reserved"),
+        (ip.is_private, "private"),
         (not ip.is_global, "non-public"),
     )
     for refused, kind in checks:
