@@ -276,6 +276,17 @@ def storable(text: str) -> str:
     return text
 
 
+def _clean_markup(markup: str, base_url: str) -> CleanContent:
+    root = _parse_fragment(markup)
+    if root is None:  # nothing lxml can build a tree from (a lone comment, say): nh3 alone
+        return CleanContent(SANITIZER.clean(markup), defang_text(html.unescape(TEXT_ONLY.clean(markup))))
+    _prepare(root, base_url)
+    marked = lxml.etree.tostring(root, method="html", encoding="unicode")
+    text = lxml.etree.tostring(root, method="text", encoding="unicode", with_tail=False)
+    safe_html = SANITIZER.clean(marked.replace(_PARAGRAPH, "").replace(_LINE, ""))
+    return CleanContent(safe_html, defang_text(_text_of_marked(text)))
+
+
 def clean_content(markup: str, *, is_html: bool = True, base_url: str = "") -> CleanContent:
     """Sanitised HTML and clean plain text of an entry body, site furniture removed."""
     if not markup.strip():
@@ -284,19 +295,11 @@ def clean_content(markup: str, *, is_html: bool = True, base_url: str = "") -> C
         # Plain text (or HTML without a single tag): its line breaks are its structure.
         markup = plain_text_to_html(html.unescape(markup) if is_html else markup)
     try:
-        root = _parse_fragment(markup)
+        return _clean_markup(markup, base_url)
     except ValueError:
-        # lxml refuses control characters and lone surrogates; cleaning them first for every entry costs more.
-        markup = storable(markup)
-        root = _parse_fragment(markup)
-    if root is None:
-        text = defang_text(html.unescape(TEXT_ONLY.clean(markup)))
-        return CleanContent(SANITIZER.clean(storable(markup)), text)
-    _prepare(root, base_url)
-    marked = lxml.etree.tostring(root, method="html", encoding="unicode")
-    text = lxml.etree.tostring(root, method="text", encoding="unicode", with_tail=False)
-    safe_html = SANITIZER.clean(marked.replace(_PARAGRAPH, "").replace(_LINE, ""))
-    return CleanContent(safe_html, defang_text(_text_of_marked(text)))
+        # lxml refuses control characters and lone surrogates (in parsing, or in text we set). Removing them
+        # up front from every entry costs more than this second pass on the rare entry that has them.
+        return _clean_markup(storable(markup), base_url)
 
 
 def text_of(markup: str) -> str:

@@ -31,6 +31,7 @@ _ENTITY_DECLARATION = re.compile(rb"<!ENTITY[^>]*>")
 # Inside a DOCTYPE: quoted strings and comments may hold any of "[", "]" and ">"; skip them whole.
 _DOCTYPE_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|<!--.*?-->|[\[\]>]", re.DOTALL)
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 
 # Byte patterns of '<?xm' (or a BOM) in encodings that are not ASCII-compatible, per XML 1.0 appendix F.
 _NON_ASCII_ENCODINGS = (
@@ -45,6 +46,11 @@ _NON_ASCII_ENCODINGS = (
     (b"\x4c\x6f\xa7\x94", "cp037", 0),
 )
 _XML_DECLARATION = re.compile(r"^<\?xml[^>]*?>")
+# A declaration naming a two- or four-byte encoding in a document whose first bytes are plain ASCII "<?xml": the
+# declaration is wrong (such a document cannot start that way), the bytes are what count.
+_DECLARED_WIDE = re.compile(
+    rb"^<\?xml[^>]*?encoding=[\"'](?:utf-?16|utf-?32|ucs-?[24]|iso-10646-ucs-[24])[^\"']*[\"']", re.IGNORECASE
+)
 
 MAX_GUID = 1000
 MAX_TITLE = 1000
@@ -93,6 +99,9 @@ def _to_ascii_compatible(data: bytes) -> tuple[bytes, bool]:
             else:
                 text = declaration + "\n" + text
             return text.encode("utf-8"), True
+    if _DECLARED_WIDE.match(data):
+        end = data.index(b">") + 1
+        return b"<?xml version='1.0' encoding='utf-8'?>" + data[end:], True
     return data, False
 
 
@@ -110,8 +119,17 @@ def _doctype_end(data: bytes, start: int) -> int:
     return len(data)
 
 
+def _valid_reference(match: re.Match[bytes]) -> bytes:
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return b"&#xFFFD;"
+    return match.group()
+
+
 def defuse(data: bytes) -> bytes:
-    """Remove the DOCTYPE (with its internal subset) and entity declarations ahead of the root element."""
+    """Remove the DOCTYPE (with its internal subset) and entity declarations ahead of the root element, and
+    replace character references to surrogates or beyond Unicode (the loose parser crashes on them)."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     # The XML prolog: whitespace, processing instructions and comments may precede the DOCTYPE.
@@ -126,6 +144,8 @@ def defuse(data: bytes) -> bytes:
     head_end = first.start() if first else len(data)
     if b"<!ENTITY" in data[:head_end]:
         data = _ENTITY_DECLARATION.sub(b"", data[:head_end]) + data[head_end:]
+    if b"&#" in data:
+        data = _CHARACTER_REFERENCE.sub(_valid_reference, data)
     return data
 
 
@@ -211,12 +231,15 @@ def parse_feed(data: bytes, *, content_type: str = "", url: str = "") -> ParsedF
         headers["content-type"] = content_type.split(";", 1)[0] if transcoded else content_type
     # No content-location header: with a base URI feedparser resolves xml:base on every element, a fifth of its
     # time. Only entry links need resolving, which _entry() does.
-    result = feedparser.parse(
-        io.BytesIO(defuse(data)),
-        sanitize_html=False,
-        resolve_relative_uris=False,
-        response_headers=headers,
-    )
+    try:
+        result = feedparser.parse(
+            io.BytesIO(defuse(data)),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+            response_headers=headers,
+        )
+    except Exception as exc:  # feedparser on hostile bytes: any crash of its is this feed's failure, not ours
+        raise FeedUnreadable(f"the feed parser failed: {type(exc).__name__}: {exc}") from exc
     warning = _describe(result.get("bozo_exception")) if result.get("bozo") else ""
     entries = [entry for raw in result.get("entries") or () if (entry := _entry(raw, url)) is not None]
     version = result.get("version") or ""
