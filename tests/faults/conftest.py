@@ -56,9 +56,15 @@ def _no_leftover_locks(redis_url):
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    for pattern in ("*idlib:feed-lock:*", "idlib:feeds:host-slots:*"):
-        for key in client.scan_iter(match=pattern):
-            client.delete(key)
+
+    def clear() -> None:
+        for pattern in ("*idlib:feed-lock:*", "idlib:feeds:host-slots:*"):
+            for key in client.scan_iter(match=pattern):
+                client.delete(key)
+
+    clear()
+    yield
+    clear()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from xml.sax.saxutils import escape
 
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
@@ -45,6 +46,7 @@ from events.models import Article, Feed
 from idlib_tracker import childprocs
 
 BODIES_PER_FEED = 40
+BENCH_FEED_IDS = 2_000_000_000
 
 
 PLACES = ["Idlib", "Saraqib", "Ariha", "Jisr al-Shughur", "Khan Shaykhun", "Maarat al-Numan", "Atarib"]
@@ -185,7 +187,13 @@ class Command(BaseCommand):
 
         source = FeedSource(feeds, entries, seed)
         source.thread.start()
-        feed_ids = [Feed.objects.create(name=f"Load wire {n}", url=source.url(n)).id for n in range(feeds)]
+        # Ids far above any real feed's: the per-feed locks live in Redis, which a deployment on this machine may
+        # share, keyed by feed id. A lock left by an earlier, interrupted run is cleared.
+        feed_ids = [
+            Feed.objects.create(id=BENCH_FEED_IDS + n, name=f"Load wire {n}", url=source.url(n)).id
+            for n in range(feeds)
+        ]
+        cache.delete_many([f"idlib:feed-lock:{feed_id}" for feed_id in feed_ids])
         queue = f"bench-load-{uuid.uuid4().hex[:8]}"
         db_url = childprocs.database_url(connection.settings_dict)
         env = {
@@ -235,6 +243,11 @@ class Command(BaseCommand):
                     stop_feeding.set()
                     feeder.join(timeout=10)
                     redis.Redis.from_url(settings.REDIS_URL).delete(queue)
+        except Exception:
+            for log in ("gunicorn.log", "worker.log"):  # the evidence goes with the temporary folder otherwise
+                if (workdir / log).exists():
+                    self.stderr.write(f"--- last lines of {log}:\n" + (workdir / log).read_text()[-4000:])
+            raise
         finally:
             if worker is not None:
                 childprocs.stop(worker, timeout=30)
