@@ -78,7 +78,6 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _HASH_DROPPED_ASCII = string.punctuation.encode()
 _HASH_DROPPED_TYPOGRAPHIC = tuple(c.encode() for c in "\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014")
 _HASH_ODD_SPACES = tuple(c.encode() for c in "\u00a0\u2009\u202f")
-_HASH_SPACES = bytes.maketrans(b"\n\t\r", b"   ")
 
 
 @dataclass(frozen=True)
@@ -143,11 +142,11 @@ def _parse_fragment(markup: str) -> lxml.etree._Element | None:
     return document.find("body") if document is not None else None
 
 
-def _remove(element: lxml.etree._Element) -> None:
-    """Remove an element and its content, keeping the text that follows it."""
+def _remove(element: lxml.etree._Element) -> lxml.etree._Element | None:
+    """Remove an element and its content, keeping the text that follows it. Returns the former parent."""
     parent = element.getparent()
     if parent is None:
-        return
+        return None
     tail = element.tail
     previous = element.getprevious()
     if tail:
@@ -156,6 +155,11 @@ def _remove(element: lxml.etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
+    return parent
+
+
+def _is_empty(element: lxml.etree._Element) -> bool:
+    return len(element) == 0 and not (element.text or "").replace(_PARAGRAPH, "").strip()
 
 
 def _element_text(element: lxml.etree._Element) -> str:
@@ -214,9 +218,10 @@ def _prepare(root: lxml.etree._Element, base_url: str) -> None:
     """
     rules = junk_rules()
     lxml.etree.strip_elements(root, *NON_CONTENT_TAGS, with_tail=False)
+    emptied = []  # parents that lost furniture: if nothing else is left in them, they go too
     for element in _WITH_CLASS_OR_ID(root):
         if rules.class_or_id.search(f"{element.get('class', '')} {element.get('id', '')}"):
-            _remove(element)
+            emptied.append(_remove(element))
     breaks = _BREAKS(root)
     if breaks:
         for parent in {br.getparent() for br in breaks}:
@@ -234,13 +239,16 @@ def _prepare(root: lxml.etree._Element, base_url: str) -> None:
                     following = element.getnext()
                     if following is not None and following.tag in LIST_TAGS:
                         _remove(following)
-                    _remove(element)
+                    emptied.append(_remove(element))
                     continue
                 if rules.is_junk_line(text):
-                    _remove(element)
+                    emptied.append(_remove(element))
                     continue
         element.text = _PARAGRAPH + (element.text or "")
         element.tail = _PARAGRAPH + (element.tail or "")
+    for parent in reversed(emptied):
+        while parent is not None and parent is not root and _is_empty(parent):
+            parent = _remove(parent)
     for br in breaks:
         br.tail = _LINE + (br.tail or "")  # a <br> dropped with its line above is detached: harmless
     if base_url:
@@ -341,7 +349,7 @@ def canonical_url(url: str) -> str:
 
 
 def normalise_for_hash(text: str) -> bytes:
-    """Text reduced to its words: lower-cased, punctuation dropped, line breaks and odd spaces as spaces.
+    """Text reduced to its words: lower-cased, punctuation dropped, any run of spaces or line breaks one space.
 
     Done on UTF-8 bytes (bytes.lower() folds ASCII letters only: copies of one story share their capitals).
     """
@@ -351,7 +359,7 @@ def normalise_for_hash(text: str) -> bytes:
             data = data.replace(mark, b"")
         for space in _HASH_ODD_SPACES:
             data = data.replace(space, b" ")
-    return data.lower().translate(_HASH_SPACES, _HASH_DROPPED_ASCII)
+    return b" ".join(data.lower().translate(None, _HASH_DROPPED_ASCII).split())
 
 
 def content_hash(text: str, title: str = "") -> str:

@@ -161,7 +161,8 @@ def _describe(exc: BaseException | None) -> str:
 
 def _datetime(entry: dict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        # dict.get: FeedParserDict.get maps updated_parsed to published_parsed, with a deprecation warning.
+        value = dict.get(entry, key)
         if value:
             try:
                 return datetime(*value[:6], tzinfo=UTC)
@@ -206,8 +207,9 @@ def _entry(raw: dict, base_url: str) -> ParsedEntry | None:
             guid = "sha256:" + hashlib.sha256(f"{title}\x1f{content}".encode("utf-8", "surrogatepass")).hexdigest()
             notes.append("entry has neither guid nor link; a digest of its title and content is used")
     published_at = _datetime(raw)
-    if published_at is None and (raw.get("published") or raw.get("updated")):
-        notes.append(f"unreadable date {raw.get('published') or raw.get('updated')!r}")
+    stated = dict.get(raw, "published") or dict.get(raw, "updated")
+    if published_at is None and stated:
+        notes.append(f"unreadable date {stated!r}")
     return ParsedEntry(
         guid=_stable_key(guid, MAX_GUID),
         link=link,
