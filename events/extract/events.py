@@ -72,12 +72,8 @@ class _Reading:
     actors: list[Mention]
 
 
-def _padded(text: str) -> str:
-    return f" {fold_key(text)} "
-
-
-def _has(padded: str, phrases: tuple[str, ...]) -> bool:
-    return any(f" {p} " in padded for p in phrases)
+def _found(pattern: re.Pattern[str] | None, text: str, start: int = 0, end: int | None = None) -> bool:
+    return pattern is not None and pattern.search(text, start, len(text) if end is None else end) is not None
 
 
 def _distance(mention: Mention | DateMention, trigger: Trigger) -> int:
@@ -114,24 +110,24 @@ class _Typist:
                 break
         return sentence.start + start, sentence.start + end
 
-    def admissible(self, reading: _Reading, sentence: Sentence, sentence_key: str, places: list[Mention]) -> bool:
+    def admissible(self, reading: _Reading, sentence: Sentence, places: list[Mention]) -> bool:
         rule, trigger, rules = reading.rule, reading.trigger, self.rules
-        if rule.requires_any and not _has(sentence_key, rule.requires_any):
+        text = sentence.text
+        if rule.requires_any is not None and not _found(rule.requires_any, text):
             return False
-        if rule.excludes and _has(sentence_key, rule.excludes):
+        if _found(rule.excludes, text):
+            return False
+        c_start, c_end = reading.clause[0] - sentence.start, reading.clause[1] - sentence.start
+        if _found(rules.background, text, c_start, c_end):
+            return False
+        if not rule.hypothetical_ok and _found(rules.hypothetical, text, c_start, c_end):
+            return False
+        lead = text[c_start:trigger.start - sentence.start].split()
+        if _found(rules.negations, " ".join(lead[-rules.negation_window:])):
+            return False
+        if _found(rules.background_before, " ".join(lead[-rules.background_window:])):
             return False
         c_start, c_end = reading.clause
-        text = sentence.text
-        clause_key = _padded(text[c_start - sentence.start:c_end - sentence.start])
-        if _has(clause_key, rules.background):
-            return False
-        if not rule.hypothetical_ok and _has(clause_key, rules.hypothetical):
-            return False
-        lead = text[c_start - sentence.start:trigger.start - sentence.start].split()
-        if _has(_padded(" ".join(lead[-rules.negation_window:])), rules.negations):
-            return False
-        if _has(_padded(" ".join(lead[-rules.background_window:])), rules.background_before):
-            return False
         if rule.requires_place and not any(
             (c_start <= m.start and m.end <= c_end) or (reading.scope[0] <= m.start and m.end <= reading.scope[1])
             for m in places
@@ -292,7 +288,6 @@ def events_find(
         triggers = triggers_by_sentence[sentence.index]
         if sentence.junk or sentence.title or not triggers:
             continue
-        sentence_key = _padded(sentence.text)
         places = places_by_sentence[sentence.index]
         statement = statements.get(sentence.index)
         # "The fighting centred on ..." refers back to a happening already found: it adds to that one, and the
@@ -309,7 +304,7 @@ def events_find(
                 if earlier is None and best and best.rule.priority >= rule.priority:
                     continue
                 reading = _reading(sentence, trigger, rule, statement, actors_by_sentence[sentence.index], typist)
-                if not typist.admissible(reading, sentence, sentence_key, places):
+                if not typist.admissible(reading, sentence, places):
                     continue
                 if earlier is None:
                     best = reading

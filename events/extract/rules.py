@@ -35,8 +35,8 @@ class EventRule:
     place_fallback: str  # "venue", "article" or "none"
     hypothetical_ok: bool
     confidence: float
-    requires_any: tuple[str, ...] = ()
-    excludes: tuple[str, ...] = ()
+    requires_any: re.Pattern[str] | None = None
+    excludes: re.Pattern[str] | None = None
     # "state" / "default" -> (event_type, sub_event_type), chosen by the kind of actor1.
     by_actor1: dict[str, tuple[str, str]] = field(default_factory=dict)
     requires_place: bool = False  # a place must be named near the keyword (changes of territory)
@@ -68,11 +68,11 @@ class Rules:
     place_suffixes: dict[str, str]
     event_rules: dict[str, EventRule]
     triggers: ahocorasick.Automaton  # folded keyword -> (length, rule ids or () for an ignored phrase)
-    hypothetical: tuple[str, ...]
-    background: tuple[str, ...]  # in the keyword's clause: not a specific happening ("in recent weeks")
-    background_before: tuple[str, ...]  # just before the keyword ("a wave of bombings")
+    hypothetical: re.Pattern[str]
+    background: re.Pattern[str]  # in the keyword's clause: not a specific happening ("in recent weeks")
+    background_before: re.Pattern[str]  # just before the keyword ("a wave of bombings")
     background_window: int
-    negations: tuple[str, ...]
+    negations: re.Pattern[str]
     negation_window: int
     violent_types: frozenset[str]
     fatality_patterns: tuple[re.Pattern[str], ...]
@@ -98,6 +98,16 @@ def _words_regex(phrases: list[str]) -> str:
     return "|".join(r"\s+".join(re.escape(part) for part in phrase.split()) for phrase in ordered)
 
 
+def phrases_pattern(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """One case-insensitive whole-word regex for a phrase list, searched in raw text (no folding per call)."""
+    words = [fold_key(p).split() for p in phrases]
+    ordered = sorted({" ".join(w) for w in words if w}, key=len, reverse=True)
+    if not ordered:
+        return None
+    alternation = "|".join(r"[\W_]+".join(re.escape(word) for word in phrase.split()) for phrase in ordered)
+    return re.compile(rf"(?<![^\W_])(?:{alternation})(?![^\W_])", re.IGNORECASE)
+
+
 def _event_rule(entry: dict, source: str) -> EventRule:
     try:
         rule = EventRule(
@@ -110,8 +120,8 @@ def _event_rule(entry: dict, source: str) -> EventRule:
             place_fallback=entry.get("place_fallback", "article"),
             hypothetical_ok=bool(entry.get("hypothetical_ok", False)),
             confidence=float(entry.get("confidence", 0.5)),
-            requires_any=tuple(fold_key(w) for w in entry.get("requires_any", [])),
-            excludes=tuple(fold_key(w) for w in entry.get("excludes", [])),
+            requires_any=phrases_pattern(entry.get("requires_any", [])),
+            excludes=phrases_pattern(entry.get("excludes", [])),
             by_actor1={k: (v["event_type"], v["sub_event_type"]) for k, v in entry.get("by_actor1", {}).items()},
             requires_place=bool(entry.get("requires_place", False)),
             min_actors=int(entry.get("min_actors", 0)),
@@ -209,11 +219,11 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         place_suffixes={fold_key(k): v for k, v in modifiers["suffixes"].items()},
         event_rules=event_rules,
         triggers=triggers,
-        hypothetical=tuple(fold_key(h) for h in events["hypothetical"]),
-        background=tuple(fold_key(b) for b in events["background"]),
-        background_before=tuple(fold_key(b) for b in events["background_before"]),
+        hypothetical=phrases_pattern(events["hypothetical"]),
+        background=phrases_pattern(events["background"]),
+        background_before=phrases_pattern(events["background_before"]),
         background_window=int(events.get("background_window_words", 6)),
-        negations=tuple(fold_key(n) for n in events["negations"]),
+        negations=phrases_pattern(events["negations"]),
         negation_window=int(events.get("negation_window_words", 6)),
         violent_types=frozenset(events["violent_types"]),
         fatality_patterns=fatality_patterns,

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from events.extract.dates import DateMention
-from events.extract.folding import fold_key
 from events.extract.gazetteer import Gazetteer
 from events.extract.matcher import Mention
 from events.extract.rules import Rules
@@ -91,7 +90,8 @@ class _Reader:
     def _tokens(self, sentence: Sentence, start: int, end: int) -> list[_Token]:
         text = sentence.text
         return [
-            _Token(m.start(), m.end(), m.group(), fold_key(m.group()) or m.group())
+            # Lower-casing is enough here: keys are only compared with the ASCII word lists of the rules.
+            _Token(m.start(), m.end(), m.group(), m.group().lower())
             for m in _WORD.finditer(text, start, end)
         ]
 

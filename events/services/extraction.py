@@ -311,6 +311,10 @@ def _signature(event_type, sub_type, place_id, occurred_on, precision, text: str
     return Signature(event_type, sub_type, place_id, occurred_on, precision, tokens_of(text), frozenset(actors))
 
 
+def _bucket(signature: Signature) -> tuple:
+    return (signature.event_type, signature.sub_event_type, signature.place_id)
+
+
 def _candidate_signature(candidate: EventCandidate) -> Signature:
     return _signature(
         candidate.event_type, candidate.sub_event_type, candidate.place_id, candidate.occurred_on,
@@ -333,7 +337,8 @@ class _Pool:
     def __init__(self, candidates: list[EventCandidate]) -> None:
         placed = [c for c in candidates if c.place_id]
         self.events: dict[int, Event] = {}
-        self.signatures: dict[int, Signature] = {}
+        # (event type, sub-type, place) -> [(event id, signature)]: only these can ever match (cluster.py).
+        self.signatures: dict[tuple, list[tuple[int, Signature]]] = {}
         self.first_source: dict[int, int] = {}
         self.roles: dict[int, set[tuple[int, str]]] = {}
         self.articles: dict[int, set[int]] = {}
@@ -345,10 +350,7 @@ class _Pool:
             place_id__in={c.place_id for c in placed},
             occurred_on__gte=min(c.occurred_on for c in placed) - window,
             occurred_on__lte=max(c.occurred_on for c in placed) + window,
-        ).only(
-            "id", "event_type", "sub_event_type", "place_id", "occurred_on", "date_precision", "status",
-            "editor_owned", "title", "description", "fatalities", "confidence",
-        ).order_by("id")
+        ).defer("search_vector").order_by("id")  # whole rows: the history of an update reads every field
         self.events = {e.pk: e for e in events}
         texts: dict[int, list[str]] = {pk: [e.title, e.description] for pk, e in self.events.items()}
         for source_id, event_id, article_id, sentence in EventSource.objects.filter(
@@ -362,7 +364,8 @@ class _Pool:
         ):
             self.roles.setdefault(event_id, set()).add((actor_id, role))
         for pk, event in self.events.items():
-            self.signatures[pk] = self._signature_of(event, " ".join(texts[pk]))
+            signature = self._signature_of(event, " ".join(texts[pk]))
+            self.signatures.setdefault(_bucket(signature), []).append((pk, signature))
 
     def _signature_of(self, event: Event, text: str) -> Signature:
         return _signature(
@@ -370,8 +373,8 @@ class _Pool:
             (a for a, _ in self.roles.get(event.pk, ())),
         )
 
-    def match(self, candidate: EventCandidate) -> int | None:
-        return best_match(_candidate_signature(candidate), list(self.signatures.items()))
+    def match(self, signature: Signature) -> int | None:
+        return best_match(signature, self.signatures.get(_bucket(signature), []))
 
 
 def _events_write(
@@ -384,17 +387,20 @@ def _events_write(
     sources = {
         (s.article_id, s.extraction_key): s
         for s in EventSource.objects.filter(article_id__in=ids).exclude(extraction_key="").select_related("event")
+        .defer("event__search_vector")
     }
     # First, so a happening whose key changed (a corrected date) can join its old event again below.
     _stale_sources_drop(sources, wanted)
     pool = _Pool(list(wanted.values()))
     event_of_sentence: dict[tuple[int, int], int] = {}
-    updates: dict[int, Event] = {}
+    updates: dict[int, Event] = {}  # the article's own candidates, re-read
+    corroborated: dict[int, Event] = {}  # candidates another report joined: more confident, maybe a toll
     new_sources: list[EventSource] = []
     new_roles: list[EventActor] = []
     source_updates: list[EventSource] = []
     # Happenings no stored event matches: one new candidate each, or one for several reports in this chunk.
     pending: list[tuple[Event, EventCandidate, list[tuple[int, EventCandidate]]]] = []
+    pending_index: dict[tuple, list[tuple[int, Signature]]] = {}
 
     for (article_id, key), candidate in wanted.items():
         source = sources.get((article_id, key))
@@ -409,7 +415,8 @@ def _events_write(
                 new_roles += _roles_missing(pool.roles.setdefault(event.pk, set()), event.pk, candidate)
             _remember(event_of_sentence, article_id, candidate, event.pk)
             continue
-        match = pool.match(candidate)
+        signature = _candidate_signature(candidate)
+        match = pool.match(signature)
         if match is not None:
             event = pool.events[match]
             if article_id not in pool.articles.setdefault(match, set()):
@@ -422,17 +429,18 @@ def _events_write(
                     event.confidence = round(min(0.95, event.confidence + 0.05), 2)
                     if event.fatalities is None and candidate.fatalities is not None:
                         event.fatalities = candidate.fatalities
-                    updates[event.pk] = event
+                    if event.pk not in updates:
+                        corroborated[event.pk] = event
                     new_roles += _roles_missing(pool.roles.setdefault(match, set()), match, candidate)
             _remember(event_of_sentence, article_id, candidate, match)
             continue
-        signature = _candidate_signature(candidate)
-        twin = best_match(signature, [(i, _candidate_signature(p[1])) for i, p in enumerate(pending)])
+        twin = best_match(signature, pending_index.get(_bucket(signature), []))
         if twin is not None:
             pending[twin][2].append((article_id, candidate))
             continue
         event = Event(status=EventStatus.CANDIDATE)
         _refresh(event, candidate, gazetteer)
+        pending_index.setdefault(_bucket(signature), []).append((len(pending), signature))
         pending.append((event, candidate, [(article_id, candidate)]))
 
     if pending:
@@ -468,6 +476,11 @@ def _events_write(
             default_change_reason="Re-extracted",
         )
         report.events_updated += len(updates)
+    corroborated = {pk: e for pk, e in corroborated.items() if pk not in updates}
+    if corroborated:
+        # Two fields only, without a history row each: the new source itself is the record of what happened.
+        Event.objects.bulk_update(list(corroborated.values()), ["confidence", "fatalities"])
+        report.events_updated += len(corroborated)
     return event_of_sentence
 
 
