@@ -99,6 +99,18 @@ def collect_static(target: Path) -> Path:
     return target
 
 
+def _ready(proc: subprocess.Popen, log: Path, ready: Callable[[], bool], what: str) -> subprocess.Popen:
+    """Wait (up to a minute) until ``ready()``; a process that exits or never gets there is stopped and reported."""
+    try:
+        wait_until(lambda: ready() or proc.poll() is not None, 60, what)
+    except TimeoutError:
+        stop(proc)
+        raise
+    if proc.poll() is not None:
+        raise RuntimeError(f"{what} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+    return proc
+
+
 def start_gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2) -> subprocess.Popen:
     """The site as production runs it (gunicorn with the project's config), on loopback, ready to answer."""
     proc = start(
@@ -110,14 +122,7 @@ def start_gunicorn(port: int, log: Path, env: dict[str, str], workers: int = 2) 
         log,
         env,
     )
-    try:
-        wait_until(lambda: port_open(port) or proc.poll() is not None, 60, f"gunicorn on port {port}")
-    except TimeoutError:
-        stop(proc)
-        raise
-    if proc.poll() is not None:
-        raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-    return proc
+    return _ready(proc, log, lambda: port_open(port), f"gunicorn on port {port}")
 
 
 def request(port: int, path: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, bytes]:
@@ -146,13 +151,4 @@ def start_celery_worker(queue: str, log: Path, env: dict[str, str], concurrency:
         log,
         env,
     )
-    try:
-        wait_until(
-            lambda: " ready." in log.read_text(errors="replace") or proc.poll() is not None, 60, "the worker"
-        )
-    except TimeoutError:
-        stop(proc)
-        raise
-    if proc.poll() is not None:
-        raise RuntimeError(f"the worker exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-    return proc
+    return _ready(proc, log, lambda: " ready." in log.read_text(errors="replace"), "the celery worker")

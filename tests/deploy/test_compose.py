@@ -50,6 +50,9 @@ DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
 INTERPOLATION = re.compile(r"\$(\$|\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-?+])[^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)")
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
 
+# Read by our code but set by a tool for its own children, never by an operator: not configuration.
+NOT_SETTINGS = {"RUN_MAIN"}  # Django's autoreloader marks its serving child with it (run_site)
+
 ENV_READ = re.compile(r"""(?:env\.get_\w+|os\.environ\.get|os\.getenv)\(\s*["']([A-Z][A-Z0-9_]*)["']|os\.environ\[\s*["']([A-Z][A-Z0-9_]*)["']""")
 
 
@@ -71,7 +74,9 @@ def project_env_reads() -> dict[str, list[str]]:
         if skip & set(path.relative_to(REPO).parts):
             continue
         for match in ENV_READ.finditer(path.read_text(encoding="utf-8")):
-            found.setdefault(match.group(1) or match.group(2), []).append(str(path.relative_to(REPO)))
+            name = match.group(1) or match.group(2)
+            if name not in NOT_SETTINGS:
+                found.setdefault(name, []).append(str(path.relative_to(REPO)))
     return found
 
 
