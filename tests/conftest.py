@@ -47,3 +47,30 @@ def redis_url() -> str:
 def founding_article_text() -> str:
     require(FOUNDING_ARTICLE.exists(), f"{FOUNDING_ARTICLE} is missing (../shared beside the checkout)")
     return FOUNDING_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_url, tmp_path):
+    """A real `celery -A idlib_tracker worker` (prefork, two pool processes) on the test database and the tests'
+    Redis, consuming the default queue (emptied first, so only this test's tasks run), ready on return and stopped
+    (its whole process group) at teardown.
+
+    The worker is another process: it sees committed rows only (hence transactional_db), and it may fetch feeds
+    served on loopback (FEEDS_ALLOW_PRIVATE_HOSTS=1). Enqueue with `task.delay(...)`. For fault tests the fixture
+    gives the process (`.proc`, `.proc.pid`), its pool processes (`.children()`) and its log (`.log_text()`).
+    """
+    import redis
+    from django.db import connection
+
+    from idlib_tracker.celery import app
+    from tests import processes
+    from tests.faults.support import start_worker
+
+    require(connection.vendor == "postgresql", "a worker process shares the test database only on PostgreSQL")
+    queue = app.conf.task_default_queue
+    broker = redis.Redis.from_url(redis_url)
+    broker.delete(queue)
+    worker = start_worker(tmp_path, queue, concurrency=2, name="celery-worker")
+    yield worker
+    processes.stop(worker.proc)
+    broker.delete(queue)
