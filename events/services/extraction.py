@@ -171,10 +171,10 @@ def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, repo
         _proposals_write(results, report)
         _mentions_write(results, Article.actors.through, "actor_id", lambda x: x.actor_ids)
         _mentions_write(results, Article.places.through, "place_id", lambda x: x.place_ids)
-        for article, extraction in results:
-            article.is_relevant = extraction.relevant
-            article.extracted_at = now
-        Article.objects.bulk_update([a for a, _ in results], ["is_relevant", "extracted_at"])
+        for relevant in (True, False):
+            ids = [a.pk for a, x in results if x.relevant is relevant]
+            if ids:
+                Article.objects.filter(id__in=ids).update(is_relevant=relevant, extracted_at=now)
         event_of_sentence = _events_write(results, gazetteer, report)
         _statements_write(results, event_of_sentence, report)
     report.articles += len(results)
@@ -337,8 +337,11 @@ class _Pool:
     def __init__(self, candidates: list[EventCandidate]) -> None:
         placed = [c for c in candidates if c.place_id]
         self.events: dict[int, Event] = {}
-        # (event type, sub-type, place) -> [(event id, signature)]: only these can ever match (cluster.py).
-        self.signatures: dict[tuple, list[tuple[int, Signature]]] = {}
+        # (event type, sub-type, place) -> event ids: only events in a candidate's bucket can match (cluster.py);
+        # their signatures (word sets of every source) are computed when a candidate first looks there.
+        self._buckets: dict[tuple, list[int]] = {}
+        self._texts: dict[int, list[str]] = {}
+        self._signatures: dict[tuple, list[tuple[int, Signature]]] = {}
         self.first_source: dict[int, int] = {}
         self.roles: dict[int, set[tuple[int, str]]] = {}
         self.articles: dict[int, set[int]] = {}
@@ -348,33 +351,37 @@ class _Pool:
         events = Event.objects.filter(
             status__in=OPEN_STATUSES,
             place_id__in={c.place_id for c in placed},
+            sub_event_type__in={c.sub_event_type for c in placed},
             occurred_on__gte=min(c.occurred_on for c in placed) - window,
             occurred_on__lte=max(c.occurred_on for c in placed) + window,
         ).defer("search_vector").order_by("id")  # whole rows: the history of an update reads every field
         self.events = {e.pk: e for e in events}
-        texts: dict[int, list[str]] = {pk: [e.title, e.description] for pk, e in self.events.items()}
+        for pk, event in self.events.items():
+            self._texts[pk] = [event.title, event.description]
+            self._buckets.setdefault((event.event_type, event.sub_event_type, event.place_id), []).append(pk)
         for source_id, event_id, article_id, sentence in EventSource.objects.filter(
             event_id__in=list(self.events)
         ).order_by("id").values_list("id", "event_id", "article_id", "sentence"):
-            texts[event_id].append(sentence)
+            self._texts[event_id].append(sentence)
             self.first_source.setdefault(event_id, source_id)
             self.articles.setdefault(event_id, set()).add(article_id)
         for event_id, actor_id, role in EventActor.objects.filter(event_id__in=list(self.events)).values_list(
             "event_id", "actor_id", "role"
         ):
             self.roles.setdefault(event_id, set()).add((actor_id, role))
-        for pk, event in self.events.items():
-            signature = self._signature_of(event, " ".join(texts[pk]))
-            self.signatures.setdefault(_bucket(signature), []).append((pk, signature))
 
-    def _signature_of(self, event: Event, text: str) -> Signature:
+    def _signature_of(self, pk: int) -> Signature:
+        event = self.events[pk]
         return _signature(
-            event.event_type, event.sub_event_type, event.place_id, event.occurred_on, event.date_precision, text,
-            (a for a, _ in self.roles.get(event.pk, ())),
+            event.event_type, event.sub_event_type, event.place_id, event.occurred_on, event.date_precision,
+            " ".join(self._texts[pk]), (a for a, _ in self.roles.get(pk, ())),
         )
 
     def match(self, signature: Signature) -> int | None:
-        return best_match(signature, self.signatures.get(_bucket(signature), []))
+        bucket = _bucket(signature)
+        if bucket not in self._signatures:
+            self._signatures[bucket] = [(pk, self._signature_of(pk)) for pk in self._buckets.get(bucket, [])]
+        return best_match(signature, self._signatures[bucket])
 
 
 def _events_write(
@@ -476,11 +483,15 @@ def _events_write(
             default_change_reason="Re-extracted",
         )
         report.events_updated += len(updates)
-    corroborated = {pk: e for pk, e in corroborated.items() if pk not in updates}
-    if corroborated:
-        # Two fields only, without a history row each: the new source itself is the record of what happened.
-        Event.objects.bulk_update(list(corroborated.values()), ["confidence", "fatalities"])
-        report.events_updated += len(corroborated)
+    # Two fields only, without a history row each: the new source itself is the record of what happened. Grouped
+    # by value (confidence moves in steps of 0.05), so a few UPDATEs serve the whole chunk.
+    groups: dict[tuple[float, int | None], list[int]] = {}
+    for pk, event in corroborated.items():
+        if pk not in updates:
+            groups.setdefault((event.confidence, event.fatalities), []).append(pk)
+    for (confidence, fatalities), pks in groups.items():
+        Event.objects.filter(id__in=pks).update(confidence=confidence, fatalities=fatalities, updated_at=timezone.now())
+        report.events_updated += len(pks)
     return event_of_sentence
 
 
