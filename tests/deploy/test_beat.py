@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import redis
 
-from idlib_tracker.beat import LockedScheduler
+from idlib_tracker.beat import LockedScheduler, check
 from tests import processes
 
 pytestmark = pytest.mark.services
@@ -41,7 +41,7 @@ def _sent_in(client: redis.Redis, queue: str, seconds: float) -> int:
     return client.llen(queue) - before
 
 
-def test_second_beat_does_not_double_the_schedule_and_takes_over_when_the_first_dies(beat_env, tmp_path):
+def test_second_beat_does_not_double_the_schedule_and_takes_over_when_the_first_dies(beat_env, redis_url, tmp_path):
     client, env = beat_env
     queue, lock_key = env["BEAT_TEST_QUEUE"], env["BEAT_TEST_LOCK_KEY"]
     first = _start_beat(env, tmp_path / "beat1.log")
@@ -61,6 +61,8 @@ def test_second_beat_does_not_double_the_schedule_and_takes_over_when_the_first_
         assert window - 3 <= sent <= window + 1, f"{sent} tasks in {window}s from a 1 s schedule"
         assert client.get(lock_key) == holder, "the lock changed hands while its holder was alive"
         assert second.poll() is None, "the standby beat exited instead of standing by"
+        # The compose health check's test: some beat holds the lock.
+        assert check(redis_url, lock_key)
 
         # The holder dies without releasing the lock: the standby takes over once the 3 s TTL has run out.
         processes.kill(first)
@@ -73,6 +75,8 @@ def test_second_beat_does_not_double_the_schedule_and_takes_over_when_the_first_
         processes.stop(first)
         if second is not None:
             processes.stop(second)
+    # A clean stop hands the lock back at once rather than leaving it to expire.
+    assert not check(redis_url, lock_key)
 
 
 def _scheduler(redis_url: str, env: dict[str, str], every: timedelta):
