@@ -104,6 +104,11 @@ def test_territory_type_follows_who_took_it(read, matcher):
         ("HTS fighters entered Saraqib without a fight after the deal.",
          ("Strategic developments", "Non-violent transfer of territory")),
         ("HTS fighters clashed with the NFL near Maarat al-Numan.", ("Battles", "Armed clash")),
+        # Weapons named as equipment are not an attack; the strike answered is not this sentence's event.
+        ("Convoys of government troops, tanks and artillery moved towards Saraqib during the week.",
+         ("Strategic developments", "Other")),
+        ("HTS said it shelled government positions near Saraqib in response to the air strikes.",
+         ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
     ],
 )
 def test_event_types(read, matcher, body, expected):
