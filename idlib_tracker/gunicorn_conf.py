@@ -16,3 +16,13 @@ errorlog = "-"
 # gunicorn's control socket lives under $HOME, which the image's unprivileged user cannot write, and would be shared
 # by every gunicorn on a host; nothing of ours uses it.
 control_socket_disable = True
+# gunicorn's own lines (start-up, worker boots and timeouts) as JSON on stdout too, like everything else.
+_json_stdout = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "idlib_tracker.logging.JsonFormatter"}},
+    "handlers": {"console": _json_stdout, "error_console": _json_stdout},
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}},
+}
