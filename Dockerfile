@@ -10,9 +10,7 @@ WORKDIR /app
 
 # The processes run as this unprivileged user; the code stays owned by root so they cannot rewrite it.
 RUN groupadd --system app \
-    && useradd --system --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
-    && mkdir -p /var/lib/idlib \
-    && chown app:app /var/lib/idlib
+    && useradd --system --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
 
 # Dependencies first, so a code change does not reinstall them.
 COPY requirements.txt .
