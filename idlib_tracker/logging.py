@@ -26,8 +26,12 @@ class JsonFormatter(logging.Formatter):
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "META"):
             from idlib_tracker.client_ip import client_ip
+            from idlib_tracker.request_log import loggable_path
 
-            payload["request"] = {"method": request.method, "path": request.path, "client_ip": client_ip(request)}
+            path = loggable_path(request)
+            payload["request"] = {"method": request.method, "path": path, "client_ip": client_ip(request)}
+            # Django's messages quote the raw path ("Not Found: /summaries/unsubscribe/<the token>/").
+            payload["message"] = payload["message"].replace(request.path, path)
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False)

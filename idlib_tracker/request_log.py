@@ -10,6 +10,19 @@ from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger("idlib_tracker.request")
 
+# URL parameters that are secrets (a subscriber's confirm/unsubscribe token): logs show the route, not the value.
+SECRET_URL_KWARGS = ("token",)
+
+
+def loggable_path(request: HttpRequest) -> str:
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name in SECRET_URL_KWARGS:
+        value = match.kwargs.get(name) if match else None
+        if value:
+            path = path.replace(str(value), f"<{name}>")
+    return path
+
 
 class RequestLogMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -21,7 +34,7 @@ class RequestLogMiddleware:
         logger.info(
             "%s %s %s",
             request.method,
-            request.path,
+            loggable_path(request),
             response.status_code,
             extra={
                 "request": request,

@@ -147,3 +147,16 @@ def test_errors_show_a_plain_page_without_debug_details(server):
     response, body = _get(port, "/no-such-page/")
     assert response.status == 404
     assert b"Traceback" not in body and b"URLconf" not in body
+
+
+def test_subscriber_tokens_in_urls_stay_out_of_the_log(server):
+    port, log = server
+    secret = "s3cr3t-token-of-a-subscriber"
+    _get(port, f"/summaries/unsubscribe/{secret}/")
+
+    def logged():
+        return [line for line in log.read_text().splitlines() if "/summaries/unsubscribe/" in line]
+
+    lines = processes.wait_until(logged, 10, "the access log line")
+    assert json.loads(lines[0])["request"]["path"] == "/summaries/unsubscribe/<token>/"
+    assert secret not in log.read_text()
