@@ -152,3 +152,10 @@ def start_celery_worker(queue: str, log: Path, env: dict[str, str], concurrency:
         env,
     )
     return _ready(proc, log, lambda: " ready." in log.read_text(errors="replace"), "the celery worker")
+
+
+def delete_queue(redis_url: str, queue: str) -> None:
+    """Remove a queue of our own from the broker: its messages and kombu's binding records of it."""
+    import redis
+
+    redis.Redis.from_url(redis_url).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")

@@ -12,6 +12,7 @@ from idlib_tracker.childprocs import (  # noqa: F401  (the tests use them as pro
     PYTHON,
     REPO,
     collect_static,
+    delete_queue,
     free_port,
     kill,
     port_open,

@@ -21,7 +21,8 @@ def beat_env(redis_url, tmp_path):
     run = uuid.uuid4().hex[:8]
     env = {"BEAT_TEST_QUEUE": f"beat-test-{run}", "BEAT_TEST_LOCK_KEY": f"beat-test-lock-{run}"}
     yield client, env
-    client.delete(env["BEAT_TEST_QUEUE"], env["BEAT_TEST_LOCK_KEY"], env["BEAT_TEST_LOCK_KEY"] + ":last-run")
+    client.delete(env["BEAT_TEST_LOCK_KEY"], env["BEAT_TEST_LOCK_KEY"] + ":last-run")
+    processes.delete_queue(redis_url, env["BEAT_TEST_QUEUE"])
 
 
 def _start_beat(env: dict[str, str], log):

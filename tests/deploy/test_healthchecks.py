@@ -45,6 +45,7 @@ def test_worker_health_check_pings_this_worker_by_its_default_name(redis_url, tm
         assert f"celery@{hostname}: OK" in healthy.stdout
     finally:
         processes.stop(worker)
+        processes.delete_queue(redis_url, queue)
     dead = subprocess.run(["sh", "-c", command.replace("$$", "$")], cwd=processes.REPO,
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
     assert dead.returncode != 0, "a stopped worker must not look healthy"

@@ -13,6 +13,7 @@ from django.core.management.base import SystemCheckError
 
 from idlib_tracker.celery import app
 from idlib_tracker.checks import check_task_delays, longest_retry_delay
+from idlib_tracker.childprocs import delete_queue
 from idlib_tracker.tasks_base import DelayTooLong
 
 
@@ -47,7 +48,7 @@ def queue(redis_url):
     assert not app.conf.task_always_eager  # with REDIS_URL set, tasks go to the broker
     name = f"delay-test-{uuid.uuid4().hex[:8]}"  # a queue no worker reads, to look at what was published
     yield name
-    redis.Redis.from_url(redis_url).delete(name)
+    delete_queue(redis_url, name)
 
 
 def test_a_countdown_past_the_visibility_timeout_is_refused_at_the_call(queue, redis_url):

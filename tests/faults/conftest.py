@@ -34,8 +34,11 @@ def feed_server():
 
 
 @pytest.fixture
-def workers(tmp_path):
-    """Start workers with `workers.start(queue, ...)`; all are stopped (their whole process group) afterwards."""
+def workers(tmp_path, queue):
+    """Start workers with `workers.start(queue, ...)`; all are stopped (their whole process group) afterwards.
+
+    (It asks for `queue` so that the workers are stopped before the queue is deleted: a worker's warm shutdown
+    puts the messages it had prefetched back.)"""
     started: list[Worker] = []
 
     class Starter:
@@ -70,10 +73,8 @@ def _no_leftover_locks(redis_url):
 @pytest.fixture
 def queue(redis_url):
     """A queue of this test's own, so nothing left over from another test (or run) is delivered to its workers."""
-    import redis
-
     name = f"faults-{uuid.uuid4().hex[:8]}"
     yield name
-    redis.Redis.from_url(redis_url).delete(name)
+    processes.delete_queue(redis_url, name)
 
 

@@ -242,7 +242,7 @@ class Command(BaseCommand):
                 finally:
                     stop_feeding.set()
                     feeder.join(timeout=10)
-                    redis.Redis.from_url(settings.REDIS_URL).delete(queue)
+                    redis.Redis.from_url(settings.REDIS_URL).delete(queue)  # what the feeder left unfetched
         except Exception:
             for log in ("gunicorn.log", "worker.log"):  # the evidence goes with the temporary folder otherwise
                 if (workdir / log).exists():
@@ -254,7 +254,7 @@ class Command(BaseCommand):
             childprocs.stop(web)
             source.httpd.shutdown()
             source.httpd.server_close()
-            redis.Redis.from_url(settings.REDIS_URL).delete(queue)
+            childprocs.delete_queue(settings.REDIS_URL, queue)
         self._report(idle, loaded, urls, ingested, ingest_seconds)
 
     @staticmethod
