@@ -76,33 +76,30 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # spaces, so that one story with straight or curly quotes, or re-wrapped paragraphs, hashes the same. Done on
 # UTF-8 bytes: bytes.translate and bytes.replace run an order of magnitude faster than str.translate with a dict.
 _HASH_DROPPED_ASCII = string.punctuation.encode()
-_HASH_DROPPED_TYPOGRAPHIC = tuple(c.encode() for c in "\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014")
-_HASH_ODD_SPACES = tuple(c.encode() for c in "\u00a0\u2009\u202f")
+_HASH_DROPPED_TYPOGRAPHIC = re.compile("[\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014]")
+_HASH_ODD_SPACES = re.compile("[\u00a0\u2009\u202f]")
+_HASH_SPACES = bytes.maketrans(b"\n\t\r\x0b\x0c", b"     ")
 
 
 @dataclass(frozen=True)
 class JunkRules:
-    # The line rules joined into one alternation per case mode: one regex search per line instead of one per rule.
-    lines: tuple[re.Pattern[str], ...]
+    # Every line rule in one alternation, each with its own case mode ((?i:...) groups), tried at the start of
+    # the line only: one regex match per line instead of a search per rule.
+    line: re.Pattern[str]
     list_heading: re.Pattern[str]
     class_or_id: re.Pattern[str]
     max_line_chars: int
 
     def is_junk_line(self, line: str) -> bool:
-        return len(line) <= self.max_line_chars and any(p.search(line) for p in self.lines)
-
-
-def _alternation(patterns: list[str], flags: int) -> list[re.Pattern[str]]:
-    return [re.compile("|".join(f"(?:{p})" for p in patterns), flags)] if patterns else []
+        return len(line) <= self.max_line_chars and self.line.match(line) is not None
 
 
 @lru_cache(maxsize=1)
 def junk_rules() -> JunkRules:
     data = json.loads(JUNK_PATTERNS_FILE.read_text(encoding="utf-8"))
     return JunkRules(
-        lines=tuple(
-            _alternation([r["pattern"] for r in data["lines"] if not r.get("case_sensitive")], re.IGNORECASE)
-            + _alternation([r["pattern"] for r in data["lines"] if r.get("case_sensitive")], 0)
+        line=re.compile(
+            "|".join(f"(?:{r['pattern']})" if r.get("case_sensitive") else f"(?i:{r['pattern']})" for r in data["lines"])
         ),
         list_heading=re.compile(data["list_headings"], re.IGNORECASE),
         class_or_id=re.compile(data["class_or_id"], re.IGNORECASE),
@@ -259,9 +256,16 @@ def _prepare(root: lxml.etree._Element, base_url: str) -> None:
 def _text_of_marked(raw: str) -> str:
     """Plain text from the marked tree's text: paragraphs apart by a blank line, furniture lines dropped."""
     rules = junk_rules()
+    limit = rules.max_line_chars
     paragraphs = []
     for block in raw.split(_PARAGRAPH):
-        lines = [line for line in map(_collapse, block.split(_LINE)) if line and not rules.is_junk_line(line)]
+        if not block or block.isspace():
+            continue  # between two adjacent blocks: the common case
+        lines = []
+        for piece in block.split(_LINE) if _LINE in block else (block,):
+            line = " ".join(piece.split())
+            if line and (len(line) > limit or not rules.is_junk_line(line)):
+                lines.append(line)
         if lines:
             paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
@@ -353,13 +357,13 @@ def normalise_for_hash(text: str) -> bytes:
 
     Done on UTF-8 bytes (bytes.lower() folds ASCII letters only: copies of one story share their capitals).
     """
-    data = text.encode("utf-8", "surrogatepass")
     if not text.isascii():
-        for mark in _HASH_DROPPED_TYPOGRAPHIC:
-            data = data.replace(mark, b"")
-        for space in _HASH_ODD_SPACES:
-            data = data.replace(space, b" ")
-    return b" ".join(data.lower().translate(None, _HASH_DROPPED_ASCII).split())
+        text = _HASH_ODD_SPACES.sub(" ", _HASH_DROPPED_TYPOGRAPHIC.sub("", text))
+    data = text.encode("utf-8", "surrogatepass")
+    data = data.lower().translate(_HASH_SPACES, _HASH_DROPPED_ASCII).strip()
+    while b"  " in data:  # a few C-speed passes; split() and join() would build a list of every word
+        data = data.replace(b"  ", b" ")
+    return data
 
 
 def content_hash(text: str, title: str = "") -> str:
