@@ -17,5 +17,6 @@ _EXTRA = str.maketrans({"\u0131": "i", "ø": "o", "ß": "ss", "æ": "ae", "œ": 
 
 def normalize_name(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_DROP).translate(_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # ASCII has no combining marks: skip the per-character pass for most text (statement keys hash whole quotes).
+    stripped = decomposed if decomposed.isascii() else "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", stripped).replace("_", " ").strip()

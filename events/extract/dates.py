@@ -44,6 +44,15 @@ _RELATIVE = {
 }
 
 
+# Every form but the ISO one holds one of these words as written (the pattern is case-sensitive): what cues.py
+# looks for before running _DATE on a sentence. Keep in step with _DATE.
+DATE_CUES = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "esterday", "oday", "onight", "his morning", "his afternoon", "his evening", "ast night", "ast week",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class DateMention:
     start: int

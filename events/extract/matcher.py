@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ahocorasick
-
 from events.extract.folding import Folded, fold, fold_key
 from events.extract.gazetteer import Gazetteer
 from events.extract.rules import Rules
+from events.extract.scanning import scan, whole_word_automaton
+
+__all__ = ["ACTOR", "PLACE", "Matcher", "Mention", "mentions_find", "scan"]
 
 ACTOR = "actor"
 PLACE = "place"
@@ -52,10 +53,8 @@ class Matcher:
                 key = fold_key(name)
                 if key:
                     targets.setdefault(key, set()).add((kind, target, _is_acronym(name)))
-        self._automaton = ahocorasick.Automaton()
-        for key, entries in targets.items():
-            # An acronym flag on any entry makes the key case-sensitive: "NFL" the alias, not "nfl" in a word.
-            self._automaton.add_word(key, (len(key), tuple(sorted(entries))))
+        # An acronym flag on any entry makes the key case-sensitive: "NFL" the alias, not "nfl" in a word.
+        self._automaton = whole_word_automaton({key: tuple(sorted(entries)) for key, entries in targets.items()})
         self.size = len(targets)
         # "southern Idlib" is the governorate named after the city: city id -> governorate id.
         governorates = {fold_key(p.admin1): p.id for p in gazetteer.places.values() if p.kind == "governorate"}
@@ -64,8 +63,6 @@ class Matcher:
             for p in gazetteer.places.values()
             if p.kind != "governorate" and fold_key(p.name) in governorates and fold_key(p.admin1) == fold_key(p.name)
         }
-        if targets:
-            self._automaton.make_automaton()
 
     def find(self, folded: Folded) -> list[Mention]:
         """Every whole-word mention, longest first, without overlaps, in text order."""
@@ -112,29 +109,6 @@ class Matcher:
                 o_end = folded.span(new_end - 1, new_end)[1]
                 break
         return scope, o_start, o_end
-
-
-def scan(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, object]]:
-    """Whole-word matches of an automaton whose values are (key length, payload): longest first, no overlaps,
-    in text order, as (start, end, value) in text's offsets."""
-    length = len(text)
-    found = []
-    for last, value in automaton.iter(text):
-        start, end = last - value[0] + 1, last + 1
-        if (start == 0 or text[start - 1] == " ") and (end == length or text[end] == " "):
-            found.append((start, end, value))
-    if len(found) > 1:
-        found.sort(key=lambda item: (item[0] - item[1], item[0]))
-        taken = bytearray(length)
-        kept = []
-        for item in found:
-            start, end = item[0], item[1]
-            if taken.find(1, start, end) != -1:
-                continue
-            taken[start:end] = b"\x01" * (end - start)
-            kept.append(item)
-        found = sorted(kept, key=lambda item: item[0])
-    return found
 
 
 def mentions_find(matcher: Matcher, text: str) -> tuple[Folded, list[Mention]]:

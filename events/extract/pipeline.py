@@ -1,7 +1,8 @@
 """extract(): one article's text in, everything extraction finds out, no database.
 
 The order is fixed so each step runs once per article: split sentences, fold the text, one scan for gazetteer
-mentions, one scan for event keywords, then per sentence dates, statements and events. Junk lines (teasers,
+mentions, one scan for event keywords, one scan for the cue words of statements, dates and names (cues.py), then
+per sentence dates, statements and events, the full patterns only where a cue says they can match. Junk lines (teasers,
 toolbars) are split off first and contribute nothing.
 """
 
@@ -12,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from events.extract.cues import DATE, NAME, SPEECH, sentence_cues
 from events.extract.dates import DateMention, dates_find
 from events.extract.events import EventCandidate, Trigger, events_find
 from events.extract.folding import fold
@@ -82,6 +84,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
     score = relevance_score(kept, title_end, keyword_rules, gazetteer, rules.relevance)
     if score < rules.relevance["threshold"]:
         return Extraction(relevant=False, score=score, sentences=sentences)
+    cues = sentence_cues(text, sentences, rules.cues, rules.according_to)
 
     confirmed = [m for m in kept if m.kind == PLACE or not gazetteer.actors[m.target].proposed]
     actor_ids = list(dict.fromkeys(m.target for m in confirmed if m.kind == ACTOR))
@@ -98,13 +101,16 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
             elif not gazetteer.actors[m.target].proposed:
                 actors_by_sentence[sentence.index].append(m)
     dates_by_sentence: list[list[DateMention]] = []
-    for sentence in sentences:
-        found = [] if sentence.junk else dates_find(sentence.text, published)
+    for sentence, cue in zip(sentences, cues, strict=True):
+        found = dates_find(sentence.text, published) if cue & DATE and not sentence.junk else []
         dates_by_sentence.append(
             [DateMention(d.start + sentence.start, d.end + sentence.start, d.value, d.precision) for d in found]
         )
 
-    statements = statements_find(sentences, actors_by_sentence, dates_by_sentence, gazetteer, rules, published)
+    statements = statements_find(
+        sentences, actors_by_sentence, dates_by_sentence, gazetteer, rules, published,
+        speech=[bool(cue & SPEECH) for cue in cues],
+    )
     by_sentence = {s.sentence: s for s in statements}
     primary, venue = _primary_place(
         [m for bucket in places_by_sentence for m in bucket], gazetteer, rules.relevance["syria_country"]
@@ -113,7 +119,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
         sentences, trigger_buckets, actors_by_sentence, places_by_sentence, dates_by_sentence, quote_spans(text),
         by_sentence, primary, venue, gazetteer, rules, published,
     )
-    proposals = proposals_find(text, sentences, all_mentions, rules)
+    proposals = proposals_find(text, sentences, all_mentions, rules, named=[bool(cue & NAME) for cue in cues])
     return Extraction(
         relevant=True, score=score, actor_ids=actor_ids, place_ids=place_ids, statements=statements,
         events=events, proposals=proposals, sentences=sentences,

@@ -36,14 +36,15 @@ def _clean(name: str) -> tuple[str, int]:
 
 
 def proposals_find(
-    text: str, sentences: list[Sentence], mentions: list[Mention], rules: Rules
+    text: str, sentences: list[Sentence], mentions: list[Mention], rules: Rules, named: list[bool] | None = None
 ) -> list[Proposal]:
+    """``named``: per sentence, whether it holds a head word, leading word or title (cues.py); None: all do."""
     found: dict[str, Proposal] = {}
     taken = bytearray(len(text))
     for mention in mentions:
         taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
     for sentence in sentences:
-        if sentence.junk:
+        if sentence.junk or (named is not None and not named[sentence.index]):
             continue
         candidates = [
             (m.start("org"), m.group("org"), "org")

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import ahocorasick
 
+from events.extract.cues import DATE, NAME, SPEECH, cue_automaton, first_words
+from events.extract.dates import DATE_CUES
 from events.extract.folding import fold_key
+from events.extract.scanning import whole_word_automaton
 from events.taxonomy import SUB_EVENT_TYPES
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -82,6 +85,8 @@ class Rules:
     org_kinds: dict[str, str]
     stop_names: frozenset[str]
     relevance: dict
+    # Words without which a sentence cannot hold a statement, a date or a proposed name (cues.py).
+    cues: ahocorasick.Automaton
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -169,11 +174,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
     _check_references(event_rules, "event_rules.json")
     for phrase in events.get("ignore_phrases", []):
         keywords.setdefault(fold_key(phrase), set())
-    triggers = ahocorasick.Automaton()
-    for key, rule_ids in keywords.items():
-        if key:
-            triggers.add_word(key, (len(key), tuple(sorted(rule_ids))))
-    triggers.make_automaton()
+    triggers = whole_word_automaton({key: tuple(sorted(rule_ids)) for key, rule_ids in keywords.items()})
 
     numbers = {fold_key(k): int(v) for k, v in events["fatalities"]["numbers"].items()}
     number_alt = r"\d{1,4}|" + _words_regex(list(events["fatalities"]["numbers"]))
@@ -233,4 +234,9 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         org_kinds=org_kinds,
         stop_names=frozenset(fold_key(n) for n in patterns["stop_names"]),
         relevance=relevance,
+        cues=cue_automaton([
+            *((w, SPEECH) for w in first_words(speech["verbs"])),
+            *((w, DATE) for w in DATE_CUES),
+            *((w, NAME) for w in first_words([*patterns["heads"], *patterns["leading"], *titles["titles"]])),
+        ]),
     )

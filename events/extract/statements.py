@@ -30,6 +30,8 @@ _BOUNDARY_TOKENS = frozenset(",;:\"\u201c\u201d()[]\u2014")
 _QUOTE = re.compile(r"\"([^\"\n]+)\"|\u201c([^\u201d\n]+)\u201d")
 _ONLY_QUOTE = re.compile(r"^\s*[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]\s*[.!?]?\s*$")
 _TRIM = " \t,;:.\u2014-"
+# What a bare quote (_ONLY_QUOTE) starts with; sentences are stripped.
+_OPENERS = "\"\u201c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ class StatementCandidate:
     content_end: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built by the hundred per article, and a frozen __init__ costs four times more
 class _Token:
     start: int
     end: int
@@ -88,11 +90,11 @@ class _Reader:
 
     # -- pieces ----------------------------------------------------------------------------------------------
     def _tokens(self, sentence: Sentence, start: int, end: int) -> list[_Token]:
-        text = sentence.text
+        # Lower-casing is enough here: keys are only compared with the ASCII word lists of the rules.
         return [
-            # Lower-casing is enough here: keys are only compared with the ASCII word lists of the rules.
-            _Token(m.start(), m.end(), m.group(), m.group().lower())
-            for m in _WORD.finditer(text, start, end)
+            _Token(*m.span(), word, word.lower())
+            for m in _WORD.finditer(sentence.text, start, end)
+            for word in (m.group(),)
         ]
 
     def _strip_fillers_end(self, tokens: list[_Token]) -> tuple[list[_Token], bool]:
@@ -385,14 +387,19 @@ def statements_find(
     gazetteer: Gazetteer,
     rules: Rules,
     published: date,
+    speech: list[bool] | None = None,
 ) -> list[StatementCandidate]:
-    """Statements in text order. mentions: actor mentions only, proposed actors already left out."""
+    """Statements in text order. mentions: actor mentions only, proposed actors already left out.
+
+    ``speech``: per sentence, whether it holds a speech verb or "according to" (cues.py); a sentence without
+    one can only be a bare quote. None: every sentence is read in full.
+    """
     reader = _Reader(gazetteer, rules, published)
     found = []
     for sentence, mentions, dates in zip(sentences, mentions_by_sentence, dates_by_sentence, strict=True):
         if sentence.junk:
             continue
-        if sentence.title:
+        if sentence.title or (speech is not None and not speech[sentence.index] and sentence.text[0] not in _OPENERS):
             reader.read_context(sentence, mentions)
             continue
         statement = reader.read(sentence, mentions, dates)

@@ -42,6 +42,7 @@ from events.extract.pipeline import Extraction, extract
 from events.extract.proposals import Proposal
 from events.extract.rules import rules_load
 from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
+from events.services.bulk import rows_insert
 
 logger = logging.getLogger(__name__)
 
@@ -190,9 +191,8 @@ def _mentions_write(results, through, column: str, wanted_of) -> None:
     stale = [row_id for pair, row_id in existing.items() if pair not in wanted]
     if stale:
         through.objects.filter(id__in=stale).delete()
-    new = [through(article_id=article_id, **{column: target}) for article_id, target in wanted - existing.keys()]
-    if new:
-        through.objects.bulk_create(new, ignore_conflicts=True)
+    # Sorted: writers that share rows insert them in one order.
+    rows_insert(through, ("article", column.removesuffix("_id")), sorted(wanted - existing.keys()))
 
 
 def _unique_slug(name: str, taken: set[str]) -> str:
@@ -248,17 +248,16 @@ def _statements_write(
     results: list[tuple[Article, Extraction]], event_of_sentence: dict[tuple[int, int], int], report: ExtractReport
 ) -> None:
     ids = [a.pk for a, _ in results]
+    fields = ("speaker", "speaker_text", "is_direct", "said_on", "sentence", "event")
+    # (article id, text key) -> (id, *fields): plain values, as most chunks hold new articles with no statements.
     existing = {
-        (s.article_id, s.text_key): s
-        for s in Statement.objects.filter(article_id__in=ids).only(
-            "id", "article_id", "text_key", "speaker_id", "speaker_text", "is_direct", "said_on", "sentence",
-            "event_id",
-        )
+        (row[1], row[2]): (row[0], *row[3:])
+        for row in Statement.objects.filter(article_id__in=ids).values_list("id", "article_id", "text_key", *fields)
     }
     wanted: set[tuple[int, str]] = set()
-    new: list[Statement] = []
+    new: list[tuple] = []
     changed: list[Statement] = []
-    fields = ("speaker_id", "speaker_text", "is_direct", "said_on", "sentence", "event_id")
+    now = timezone.now()
     for article, extraction in results:
         if not extraction.relevant:
             continue
@@ -267,29 +266,23 @@ def _statements_write(
             if (article.pk, key) in wanted:
                 continue
             wanted.add((article.pk, key))
-            values = {
-                "speaker_id": candidate.speaker_id,
-                "speaker_text": candidate.speaker_text[:300],
-                "is_direct": candidate.is_direct,
-                "said_on": candidate.said_on,
-                "sentence": extraction.sentences[candidate.sentence].text,
-                "event_id": event_of_sentence.get((article.pk, candidate.sentence)),
-            }
+            values = (
+                candidate.speaker_id, candidate.speaker_text[:300], candidate.is_direct, candidate.said_on,
+                extraction.sentences[candidate.sentence].text, event_of_sentence.get((article.pk, candidate.sentence)),
+            )
             current = existing.get((article.pk, key))
             if current is None:
-                new.append(Statement(article_id=article.pk, text=candidate.text, text_key=key, **values))
-            elif any(getattr(current, f) != v for f, v in values.items()):
-                for f, v in values.items():
-                    setattr(current, f, v)
-                changed.append(current)
-    stale = [s.pk for pair, s in existing.items() if pair not in wanted]
+                new.append((article.pk, candidate.text, key, now, *values))
+            elif current[1:] != values:
+                changed.append(Statement(pk=current[0], **{f"{f}_id" if f in ("speaker", "event") else f: v
+                                                            for f, v in zip(fields, values, strict=True)}))
+    stale = [row[0] for pair, row in existing.items() if pair not in wanted]
     if stale:
         Statement.objects.filter(id__in=stale).delete()
-    if new:
-        # bulk_create skips save(), so text_key is set above; the constraint makes a racing insert a no-op.
-        Statement.objects.bulk_create(new, ignore_conflicts=True)
+    # text_key is computed above (Statement.save() is not called); the constraint makes a racing insert a no-op.
+    rows_insert(Statement, ("article", "text", "text_key", "created_at", *fields), new)
     if changed:
-        Statement.objects.bulk_update(changed, [f.removesuffix("_id") for f in fields])
+        Statement.objects.bulk_update(changed, list(fields))
     report.statements += len(new)
 
 
@@ -402,8 +395,8 @@ def _events_write(
     event_of_sentence: dict[tuple[int, int], int] = {}
     updates: dict[int, Event] = {}  # the article's own candidates, re-read
     corroborated: dict[int, Event] = {}  # candidates another report joined: more confident, maybe a toll
-    new_sources: list[EventSource] = []
-    new_roles: list[EventActor] = []
+    new_sources: list[tuple[int, int, str, str]] = []  # (event, article, sentence, extraction key)
+    new_roles: list[tuple[int, int, str]] = []  # (event, actor, role)
     source_updates: list[EventSource] = []
     # Happenings no stored event matches: one new candidate each, or one for several reports in this chunk.
     pending: list[tuple[Event, EventCandidate, list[tuple[int, EventCandidate]]]] = []
@@ -428,9 +421,7 @@ def _events_write(
             event = pool.events[match]
             if article_id not in pool.articles.setdefault(match, set()):
                 pool.articles[match].add(article_id)
-                new_sources.append(
-                    EventSource(event_id=match, article_id=article_id, sentence=candidate.text, extraction_key=key)
-                )
+                new_sources.append((match, article_id, candidate.text, key))
                 report.sources_attached += 1
                 if not _protected(event):
                     event.confidence = round(min(0.95, event.confidence + 0.05), 2)
@@ -461,18 +452,17 @@ def _events_write(
             for article_id, candidate in members:
                 if article_id not in attached:
                     attached.add(article_id)
-                    new_sources.append(EventSource(
-                        event_id=event.pk, article_id=article_id, sentence=candidate.text,
-                        extraction_key=candidate.key,
-                    ))
+                    new_sources.append((event.pk, article_id, candidate.text, candidate.key))
                 new_roles += _roles_missing(have, event.pk, candidate)
                 _remember(event_of_sentence, article_id, candidate, event.pk)
             report.sources_attached += len(attached) - 1
 
-    if new_sources:
-        EventSource.objects.bulk_create(new_sources, ignore_conflicts=True)
-    if new_roles:
-        EventActor.objects.bulk_create(new_roles, ignore_conflicts=True)
+    now = timezone.now()
+    rows_insert(
+        EventSource, ("event", "article", "sentence", "extraction_key", "created_at"),
+        [(*row, now) for row in new_sources],
+    )
+    rows_insert(EventActor, ("event", "actor", "role"), new_roles)
     if source_updates:
         EventSource.objects.bulk_update(source_updates, ["sentence"])
     if updates:
@@ -517,13 +507,13 @@ def _refresh(event: Event, candidate: EventCandidate, gazetteer: Gazetteer) -> b
     return changed
 
 
-def _roles_missing(have: set[tuple[int, str]], event_id: int, candidate: EventCandidate) -> list[EventActor]:
-    """Role rows the event lacks for this candidate's actors (``have`` is updated)."""
+def _roles_missing(have: set[tuple[int, str]], event_id: int, candidate: EventCandidate) -> list[tuple[int, int, str]]:
+    """(event, actor, role) rows the event lacks for this candidate's actors (``have`` is updated)."""
     rows = []
     for actor_id, role in candidate.actors:
         if (actor_id, role) not in have:
             have.add((actor_id, role))
-            rows.append(EventActor(event_id=event_id, actor_id=actor_id, role=role))
+            rows.append((event_id, actor_id, str(role)))
     return rows
 
 

@@ -1,0 +1,79 @@
+"""Which sentences can hold a statement, a date or a proposed name: one scan of the article, not a regex per sentence.
+
+The statement, date and name patterns are alternations of many words behind a word boundary, which the regex
+engine cannot skip through quickly; run on every sentence they cost more than the rest of the reading. Each of
+them needs a word that can be listed ("said", "told", a month or a weekday, "Brigade", "Minister"...), so one
+Aho-Corasick automaton over those cue words, run once over the article's raw text, marks the sentences worth the
+full patterns. A cue is a substring of what its pattern matches, never more demanding than the pattern, so a
+sentence without a cue has no match: the shortcut changes no result, only the work.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+
+import ahocorasick
+
+from events.extract.sentences import Sentence
+
+SPEECH = 1  # a speech verb or "according to": statements.py reads the sentence
+DATE = 2  # a month, weekday, relative day or ISO date: dates.py reads it
+NAME = 4  # an organisation head word, a leading word or a title: proposals.py reads it
+
+# The ISO form is digits only; every other date form holds a cue word (dates.DATE_CUES).
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def cue_automaton(cues: Iterable[tuple[str, int]]) -> ahocorasick.Automaton:
+    """Case-sensitive cue words (as written in the patterns) -> (length, flags)."""
+    flags: dict[str, int] = {}
+    for word, flag in cues:
+        if word:
+            flags[word] = flags.get(word, 0) | flag
+    automaton = ahocorasick.Automaton()
+    for word, flag in flags.items():
+        automaton.add_word(word, (len(word), flag))
+    if flags:
+        automaton.make_automaton()
+    return automaton
+
+
+def first_words(phrases: Iterable[str]) -> list[str]:
+    """The first word of each phrase: a pattern joining words with \\s+ always contains it as written."""
+    return [p.split()[0] for p in phrases if p.split()]
+
+
+def sentence_cues(
+    text: str, sentences: Sequence[Sentence], automaton: ahocorasick.Automaton, according_to: re.Pattern[str]
+) -> list[int]:
+    """Per sentence, the flags of the cues inside it."""
+    flags = [0] * len(sentences)
+    if not sentences:
+        return flags
+    starts = [s.start for s in sentences]
+
+    def mark(start: int, end: int, flag: int) -> None:
+        # Every sentence the span touches: a match of the full pattern overlapping it may hide there.
+        first = max(bisect_right(starts, start) - 1, 0)
+        for index in range(first, len(sentences)):
+            if sentences[index].start >= end:
+                break
+            if sentences[index].end > start:
+                flags[index] |= flag
+
+    if len(automaton):
+        ends = [s.end for s in sentences]
+        for last, (length, flag) in automaton.iter(text):
+            # A cue is part of a match inside one sentence: only the sentence holding it needs the mark.
+            start = last - length + 1
+            index = bisect_right(starts, start) - 1
+            if index >= 0 and last < ends[index]:
+                flags[index] |= flag
+    for match in _ISO_DATE.finditer(text):
+        mark(match.start(), match.end(), DATE)
+    # Case-insensitive (and re's case-insensitivity has its own equivalences): the pattern itself, once.
+    for match in according_to.finditer(text):
+        mark(match.start(), match.end(), SPEECH)
+    return flags
