@@ -159,10 +159,14 @@ def _describe(exc: BaseException | None) -> str:
     return str(exc) or type(exc).__name__
 
 
+# FeedParserDict.get maps old key names to new ones on every call (and warns about updated_parsed): entries
+# are read with the plain dict lookup, under the names feedparser stores.
+_get = dict.get
+
+
 def _datetime(entry: dict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        # dict.get: FeedParserDict.get maps updated_parsed to published_parsed, with a deprecation warning.
-        value = dict.get(entry, key)
+        value = _get(entry, key)
         if value:
             try:
                 return datetime(*value[:6], tzinfo=UTC)
@@ -173,13 +177,13 @@ def _datetime(entry: dict) -> datetime | None:
 
 def _body(entry: dict) -> tuple[str, bool]:
     """The entry's fullest text: an HTML content element if any, else any content, else the summary."""
-    contents = [c for c in entry.get("content") or () if c.get("value")]
-    chosen = next((c for c in contents if c.get("type", "") in HTML_TYPES), contents[0] if contents else None)
+    contents = [c for c in _get(entry, "content") or () if _get(c, "value")]
+    chosen = next((c for c in contents if _get(c, "type", "") in HTML_TYPES), contents[0] if contents else None)
     if chosen is None:
-        detail = entry.get("summary_detail") or {}
-        value = entry.get("summary") or ""
-        return value, detail.get("type", "text/html") in HTML_TYPES
-    return chosen["value"], chosen.get("type", "text/html") in HTML_TYPES
+        detail = _get(entry, "summary_detail") or {}
+        value = _get(entry, "summary") or ""
+        return value, _get(detail, "type", "text/html") in HTML_TYPES
+    return chosen["value"], _get(chosen, "type", "text/html") in HTML_TYPES
 
 
 def _stable_key(text: str, limit: int) -> str:
@@ -190,15 +194,15 @@ def _stable_key(text: str, limit: int) -> str:
 
 
 def _entry(raw: dict, base_url: str) -> ParsedEntry | None:
-    title = raw.get("title") or ""
-    link = (raw.get("link") or "").strip()
+    title = _get(raw, "title") or ""
+    link = (_get(raw, "link") or "").strip()
     if link and base_url and "://" not in link:
         link = urljoin(base_url, link)
     content, is_html = _body(raw)
     if not (title.strip() or link or content.strip()):
         return None
     notes: list[str] = []
-    guid = (raw.get("id") or "").strip()
+    guid = (_get(raw, "id") or "").strip()
     if not guid:
         if link:
             guid = link
@@ -207,14 +211,14 @@ def _entry(raw: dict, base_url: str) -> ParsedEntry | None:
             guid = "sha256:" + hashlib.sha256(f"{title}\x1f{content}".encode("utf-8", "surrogatepass")).hexdigest()
             notes.append("entry has neither guid nor link; a digest of its title and content is used")
     published_at = _datetime(raw)
-    stated = dict.get(raw, "published") or dict.get(raw, "updated")
+    stated = _get(raw, "published") or _get(raw, "updated")
     if published_at is None and stated:
         notes.append(f"unreadable date {stated!r}")
     return ParsedEntry(
         guid=_stable_key(guid, MAX_GUID),
         link=link,
         title=title,
-        author=(raw.get("author") or "")[:MAX_AUTHOR],
+        author=(_get(raw, "author") or "")[:MAX_AUTHOR],
         published_at=published_at,
         content=content,
         content_is_html=is_html,
