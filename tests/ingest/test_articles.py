@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +12,7 @@ from events.models import Article, Feed
 from events.services import articles
 from events.services.articles import IngestReport, article_ingest
 from tests.conftest import require
+from tests.ingest.concurrency import run_together
 from tests.ingest.feeds import Item, rss, story
 
 
@@ -22,30 +22,6 @@ def make_feed(name: str) -> Feed:
 
 def entries(*items: Item):
     return parse_feed(rss(*items)).entries
-
-
-def run_together(*jobs) -> list:
-    """Run the jobs in threads released at the same instant (each thread on its own database connection)."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list[BaseException] = []
-
-    def run(index: int, job) -> None:
-        try:
-            barrier.wait()
-            results[index] = job()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
 
 
 @pytest.mark.django_db

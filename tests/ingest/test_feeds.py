@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from events.services import feeds as feed_services
 from events.services.feeds import MAX_BACKOFF, feed_add, feed_fetch, feed_lock, feeds_claim_due, feeds_due
 from tests.conftest import require
 from tests.ingest import server as routes
+from tests.ingest.concurrency import run_together
 from tests.ingest.feeds import Item, founding_entry, rss, story
 
 pytestmark = pytest.mark.django_db
@@ -255,21 +255,7 @@ def test_two_fetches_of_one_feed_at_once_store_each_article_once(feed_server, lo
     require(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://...")
     counter = routes.Counter()
     feed = served_feed(feed_server, "/wire", routes.slow_ok(rss(*(story(n) for n in range(20))), 0.5, counter))
-    barrier = threading.Barrier(2)
-    reports = []
-
-    def fetch_once() -> None:
-        try:
-            barrier.wait()
-            reports.append(feed_fetch(feed.id))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=fetch_once) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    reports = run_together(lambda: feed_fetch(feed.id), lambda: feed_fetch(feed.id))
 
     assert Article.objects.filter(feed=feed).count() == 20
     assert sorted(r.status for r in reports) == [FetchStatus.OK, "skipped"]
