@@ -20,7 +20,7 @@ def item_xml(item: Item) -> str:
     link = f"<link>{escape(item.link)}</link>" if item.link else ""
     content = f"<content:encoded><![CDATA[{item.content}]]></content:encoded>" if item.content else ""
     return (
-        f"<item><title>{escape(item.title)}</title>{link}<guid isPermaLink=\"false\">{escape(item.guid)}</guid>"
+        f'<item><title>{escape(item.title)}</title>{link}<guid isPermaLink="false">{escape(item.guid)}</guid>'
         f"<pubDate>{item.pub_date}</pubDate><description>{escape(item.description)}</description>{content}</item>"
     )
 

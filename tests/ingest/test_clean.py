@@ -163,8 +163,10 @@ def test_canonical_urls(url, canonical):
 
 
 def test_content_hash_ignores_typography_and_spacing_but_not_words():
-    straight = "Putin said the talks in Idlib's \"de-escalation zone\" would go on.\n\nThe UN warned - again."
-    curly = "Putin said the talks in Idlib\u2019s \u201cde-escalation zone\u201d would go on.\nThe UN warned \u2013 again."
+    straight = 'Putin said the talks in Idlib\'s "de-escalation zone" would go on.\n\nThe UN warned - again.'
+    curly = (
+        "Putin said the talks in Idlib\u2019s \u201cde-escalation zone\u201d would go on.\nThe UN warned \u2013 again."
+    )
 
     assert content_hash(straight * 5) == content_hash(curly * 5)
     assert content_hash(straight * 5) != content_hash(straight.replace("Putin", "Erdogan") * 5)

@@ -69,9 +69,7 @@ def test_only_http_and_https_are_fetched(guard_on, url):
         fetch(url)
 
 
-@pytest.mark.parametrize(
-    "address", ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e"]
-)
+@pytest.mark.parametrize("address", ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e"])
 def test_public_addresses_pass(address):
     assert address_refusal(ipaddress.ip_address(address)) is None
 
