@@ -231,10 +231,7 @@ class Command(BaseCommand):
                 feeder = threading.Thread(target=self._feed, args=(feed_ids, queue, stop_feeding), daemon=True)
                 feeder.start()
                 try:
-                    childprocs.wait_until(
-                        lambda before=before: Article.objects.filter(feed_id__in=feed_ids).count() > before, 120,
-                        "ingestion to start",
-                    )
+                    self._wait_for_ingestion(feed_ids, before)
                     ingest_started = time.monotonic()
                     self._drive(loaded, port, urls, clients, seconds, max_requests)
                     ingested += Article.objects.filter(feed_id__in=feed_ids).count() - before
@@ -282,6 +279,20 @@ class Command(BaseCommand):
                 for feed_id in feed_ids:
                     fetch_feed.apply_async((feed_id,), queue=queue)
             stop.wait(0.2)
+
+    @staticmethod
+    def _wait_for_ingestion(feed_ids: list[int], before: int) -> None:
+        try:
+            childprocs.wait_until(
+                lambda: Article.objects.filter(feed_id__in=feed_ids).count() > before, 120, "ingestion to start"
+            )
+        except TimeoutError:
+            health = Feed.objects.filter(id__in=feed_ids).order_by("id").values_list(
+                "id", "last_status", "consecutive_failures", "last_error"
+            )
+            raise CommandError(
+                "The worker stored nothing in 120 s. Feeds (id, status, failures, error): " + repr(list(health))
+            ) from None
 
     @staticmethod
     def _quiesce(feed_ids: list[int]) -> None:
