@@ -97,10 +97,9 @@ class JunkRules:
 @lru_cache(maxsize=1)
 def junk_rules() -> JunkRules:
     data = json.loads(JUNK_PATTERNS_FILE.read_text(encoding="utf-8"))
+    rules = [f"(?:{r['pattern']})" if r.get("case_sensitive") else f"(?i:{r['pattern']})" for r in data["lines"]]
     return JunkRules(
-        line=re.compile(
-            "|".join(f"(?:{r['pattern']})" if r.get("case_sensitive") else f"(?i:{r['pattern']})" for r in data["lines"])
-        ),
+        line=re.compile("|".join(rules)),
         list_heading=re.compile(data["list_headings"], re.IGNORECASE),
         class_or_id=re.compile(data["class_or_id"], re.IGNORECASE),
         max_line_chars=int(data["max_line_chars"]),
