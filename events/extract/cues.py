@@ -22,8 +22,12 @@ SPEECH = 1  # a speech verb or "according to": statements.py reads the sentence
 DATE = 2  # a month, weekday, relative day or ISO date: dates.py reads it
 NAME = 4  # an organisation head word, a leading word or a title: proposals.py reads it
 
-# The ISO form is digits only; every other date form holds a cue word (dates.DATE_CUES).
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The ISO form (2018-09-07) always holds a hyphen followed by a digit; every other form holds a cue word.
+ISO_DATE_CUES = tuple(f"-{digit}" for digit in range(10))
+# ASCII letters whose only case-insensitive equivalents in re are their own upper and lower case ("i" also
+# matches the dotless i, "s" the long s, "k" the Kelvin sign): a run of them, lower-cased, is in text.lower()
+# whenever a case-insensitive pattern holding it matches.
+_PLAIN_LETTERS = re.compile("[a-hj-rt-z]{3,}")
 
 
 def cue_automaton(cues: Iterable[tuple[str, int]]) -> ahocorasick.Automaton:
@@ -45,8 +49,24 @@ def first_words(phrases: Iterable[str]) -> list[str]:
     return [p.split()[0] for p in phrases if p.split()]
 
 
+def insensitive_keys(phrases: Iterable[str]) -> tuple[str, ...] | None:
+    """For a case-insensitive pattern of these phrases: one lower-case string per phrase that text.lower() holds
+    whenever the phrase matches; None when some phrase has no such string (then the pattern must always run)."""
+    keys = []
+    for phrase in phrases:
+        runs = _PLAIN_LETTERS.findall(phrase.lower())
+        if not runs:
+            return None
+        keys.append(max(runs, key=len))
+    return tuple(keys)
+
+
 def sentence_cues(
-    text: str, sentences: Sequence[Sentence], automaton: ahocorasick.Automaton, according_to: re.Pattern[str]
+    text: str,
+    sentences: Sequence[Sentence],
+    automaton: ahocorasick.Automaton,
+    according_to: re.Pattern[str],
+    according_keys: tuple[str, ...] | None = None,
 ) -> list[int]:
     """Per sentence, the flags of the cues inside it."""
     flags = [0] * len(sentences)
@@ -71,9 +91,10 @@ def sentence_cues(
             index = bisect_right(starts, start) - 1
             if index >= 0 and last < ends[index]:
                 flags[index] |= flag
-    for match in _ISO_DATE.finditer(text):
-        mark(match.start(), match.end(), DATE)
-    # Case-insensitive (and re's case-insensitivity has its own equivalences): the pattern itself, once.
-    for match in according_to.finditer(text):
-        mark(match.start(), match.end(), SPEECH)
+    # Case-insensitive: the pattern itself, once, where the letters it needs are present (it is slow to run
+    # for nothing).
+    lowered = text.lower() if according_keys else ""
+    if according_keys is None or any(key in lowered for key in according_keys):
+        for match in according_to.finditer(text):
+            mark(match.start(), match.end(), SPEECH)
     return flags

@@ -32,7 +32,8 @@ for _ch in _APOSTROPHES:
 
 _POSSESSIVE = re.compile(_DELETE + r"s(?![^\W_])")
 _DELETED_RUN = re.compile(_DELETE + "+")
-_EXTRA_SPACES = re.compile(r"(?<= ) +|^ +")
+# Runs of two or more spaces: all but the first go. A literal start lets the regex engine skip ahead quickly.
+_SPACE_RUNS = re.compile("  +")
 
 
 def _fold_char(ch: str) -> str:
@@ -98,9 +99,11 @@ def fold(text: str) -> Folded:
         runs = [(m.start(), m.end() - m.start()) for m in _DELETED_RUN.finditer(step)]
         step = step.replace(_DELETE, "")
         maps.append(_Deletions(runs))
-    runs = [(m.start(), m.end() - m.start()) for m in _EXTRA_SPACES.finditer(step)]
+    lead = len(step) - len(step.lstrip(" "))
+    runs = [(0, lead)] if lead else []
+    runs += [(m.start() + 1, m.end() - m.start() - 1) for m in _SPACE_RUNS.finditer(step, lead)]
     if runs:
-        step = _EXTRA_SPACES.sub("", step)
+        step = _SPACE_RUNS.sub(" ", step[lead:])
     # Applied in reverse order of the edits: collapse first, then the deletions before it.
     maps.insert(0, _Deletions(runs))
     return Folded(text, step.rstrip(" "), tuple(maps))

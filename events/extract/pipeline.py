@@ -84,7 +84,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
     score = relevance_score(kept, title_end, keyword_rules, gazetteer, rules.relevance)
     if score < rules.relevance["threshold"]:
         return Extraction(relevant=False, score=score, sentences=sentences)
-    cues = sentence_cues(text, sentences, rules.cues, rules.according_to)
+    cues = sentence_cues(text, sentences, rules.cues, rules.according_to, rules.according_keys)
 
     confirmed = [m for m in kept if m.kind == PLACE or not gazetteer.actors[m.target].proposed]
     actor_ids = list(dict.fromkeys(m.target for m in confirmed if m.kind == ACTOR))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from events.extract.cues import DATE, NAME, SPEECH, cue_automaton, first_words
+from events.extract.cues import DATE, ISO_DATE_CUES, NAME, SPEECH, cue_automaton, first_words, insensitive_keys
 from events.extract.dates import DATE_CUES
 from events.extract.folding import fold_key
 from events.extract.scanning import whole_word_automaton
@@ -87,6 +87,7 @@ class Rules:
     relevance: dict
     # Words without which a sentence cannot hold a statement, a date or a proposed name (cues.py).
     cues: ahocorasick.Automaton
+    according_keys: tuple[str, ...] | None
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -236,7 +237,8 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         relevance=relevance,
         cues=cue_automaton([
             *((w, SPEECH) for w in first_words(speech["verbs"])),
-            *((w, DATE) for w in DATE_CUES),
+            *((w, DATE) for w in (*DATE_CUES, *ISO_DATE_CUES)),
             *((w, NAME) for w in first_words([*patterns["heads"], *patterns["leading"], *titles["titles"]])),
         ]),
+        according_keys=insensitive_keys(speech["according_to"]),
     )

@@ -14,7 +14,15 @@ and on the same bytes:
   ``--extract`` also extraction (actors, places, statements, clustered candidate events), as scheduled fetches run it;
 - a second run over the same feeds (unchanged bodies, as the scheduler sees them), which must add 0 rows in
   under a tenth of the first run's time, and for information the same with the body-hash shortcut disabled so
-  every entry goes through parsing and database dedup again.
+  every entry goes through parsing and database dedup again;
+- with ``--workers 2``, the same pipeline on the same bytes (the first run's rows deleted first) dealt out to two
+  worker processes at once, as the deployed Celery worker (``--concurrency 2`` on this 2-core machine) runs
+  fetches (``_bench_parallel.py``), and its second run. Both ratios are printed, labelled; the final line's
+  ``ratio`` is the one for ``--workers`` processes, ``single_process_ratio`` the one-process figure. The baseline
+  is always feedparser in one process.
+
+Extraction writes its events' history rows as in production; only the bench's own Feed rows and the clean-up
+skip history.
 
 It writes to the configured database (PostgreSQL in production and CI, so the figures include real inserts),
 under Feed rows with URLs on the reserved ``bench.invalid`` domain, inactive so the scheduler never fetches them,
@@ -32,6 +40,7 @@ import feedparser
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from events.management.commands._bench_parallel import ingest_in_parallel
 from events.management.commands._wire_stories import Newsroom, wire_feed
 from events.models import Article, Event, Feed
 from events.services.feeds import feed_ingest_body
@@ -49,11 +58,18 @@ class Command(BaseCommand):
             "--extract", action="store_true",
             help="Run extraction inside ingestion, as the scheduled fetch does (events/services/extraction.py).",
         )
+        parser.add_argument(
+            "--workers", type=int, default=1,
+            help="Also time the pipeline with this many worker processes at once (the deployment runs 2).",
+        )
 
-    def handle(self, *args, entries: int, per_feed: int, seed: int, keep: bool, extract: bool, **options) -> None:
+    def handle(
+        self, *args, entries: int, per_feed: int, seed: int, keep: bool, extract: bool, workers: int, **options
+    ) -> None:
         self.extract = extract
-        if entries < 1 or per_feed < 1:
-            raise CommandError("--entries and --per-feed must be positive")
+        self.workers = workers
+        if entries < 1 or per_feed < 1 or workers < 1:
+            raise CommandError("--entries, --per-feed and --workers must be positive")
         newsroom = Newsroom(random.Random(seed))
         starts = range(0, entries, per_feed)
         documents = [
@@ -66,20 +82,27 @@ class Command(BaseCommand):
         )
         run = uuid.uuid4().hex[:8]
         # Bench feeds are created and deleted in bulk: no history rows for them (the admin's audit trail is for
-        # editors' changes, not for a benchmark).
+        # editors' changes, not for a benchmark). A second set of feeds for the run with several workers.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             feeds = Feed.objects.bulk_create(
                 Feed(name=f"bench {run} #{n}", url=f"https://bench.invalid/{run}/{n}.xml", active=False)
-                for n in range(len(documents) + 1)
+                for n in range(len(documents) * (2 if workers > 1 else 1) + 1)
             )
-            try:
-                self._bench(documents, entries, feeds)
-            finally:
-                if not keep:
-                    # Candidate events extracted from the bench articles go with them (--extract).
-                    Event.objects.filter(sources__feed__in=feeds).delete()
-                    Article.objects.filter(feed__in=feeds).delete()
+        try:
+            self._bench(documents, entries, feeds)
+        finally:
+            if not keep:
+                with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                    self._delete_rows(feeds)
                     Feed.objects.filter(pk__in=[f.pk for f in feeds]).delete()
+
+    @staticmethod
+    def _delete_rows(feeds: list[Feed]) -> None:
+        """The bench's articles and the candidate events extracted from them (--extract), with their history."""
+        event_ids = list(Event.objects.filter(sources__feed__in=feeds).values_list("id", flat=True).distinct())
+        Event.objects.filter(id__in=event_ids).delete()
+        Event.history.filter(id__in=event_ids).delete()
+        Article.objects.filter(feed__in=feeds).delete()
 
     def _ingest_all(self, feeds: list[Feed], documents: list[bytes]) -> tuple[float, int, int]:
         """Ingest each document under its feed; returns (seconds, rows added, entries counted duplicate)."""
@@ -95,7 +118,7 @@ class Command(BaseCommand):
         return elapsed, Article.objects.filter(feed__in=feeds).count() - before, duplicates
 
     def _bench(self, documents: list[bytes], entries: int, feeds: list[Feed]) -> None:
-        warmup_feed, feeds = feeds[0], feeds[1:]
+        warmup_feed, feeds, parallel_feeds = feeds[0], feeds[1:len(documents) + 1], feeds[len(documents) + 1:]
         # Warm both paths (imports, compiled patterns, connection) on a small document outside the timings.
         warmup = wire_feed(Newsroom(random.Random(0)), 999, 0, 20, 20)
         feedparser.parse(io.BytesIO(warmup))
@@ -137,7 +160,43 @@ class Command(BaseCommand):
             f"CPU time of this process: baseline {baseline_cpu:.2f} s, pipeline {first_cpu:.2f} s "
             f"(ratio {baseline_cpu / first_cpu:.2f}; PostgreSQL's own work for the pipeline is not in it)"
         )
+        if self.workers == 1:
+            self.stdout.write(
+                f"entries_per_s={entries / first:.0f} feedparser_only_per_s={entries / baseline:.0f} "
+                f"ratio={baseline / first:.2f}"
+            )
+            return
+        parallel = self._bench_parallel(documents, entries, feeds, parallel_feeds)
         self.stdout.write(
-            f"entries_per_s={entries / first:.0f} feedparser_only_per_s={entries / baseline:.0f} "
-            f"ratio={baseline / first:.2f}"
+            f"ratio with 1 process: {baseline / first:.2f}; with {self.workers} worker processes: "
+            f"{baseline / parallel:.2f} (baseline: feedparser in 1 process)"
         )
+        self.stdout.write(
+            f"entries_per_s={entries / parallel:.0f} feedparser_only_per_s={entries / baseline:.0f} "
+            f"ratio={baseline / parallel:.2f} workers={self.workers} "
+            f"single_process_entries_per_s={entries / first:.0f} single_process_ratio={baseline / first:.2f}"
+        )
+
+    def _bench_parallel(self, documents: list[bytes], entries: int, done: list[Feed], feeds: list[Feed]) -> float:
+        """The first run again, from the same empty start, with self.workers processes; returns its seconds."""
+        self._delete_rows(done)  # the single-process run's rows: the same work to do again, not duplicates
+        first = ingest_in_parallel(feeds, documents, extract=self.extract, workers=self.workers)
+        if first.failures:
+            raise CommandError(f"bench feed failed: {first.failures[0]}")
+        added = Article.objects.filter(feed__in=feeds).count()
+        self.stdout.write(
+            f"pipeline with {self.workers} worker processes: {first.seconds:.2f} s "
+            f"({entries / first.seconds:.0f} entries/s), {added} rows added"
+        )
+        if added != entries:
+            raise CommandError(f"expected {entries} new articles, got {added}")
+        feeds = list(Feed.objects.filter(pk__in=[f.pk for f in feeds]).order_by("pk"))
+        again = ingest_in_parallel(feeds, documents, extract=self.extract, workers=self.workers)
+        added_again = Article.objects.filter(feed__in=feeds).count() - added
+        self.stdout.write(
+            f"second run with {self.workers} worker processes: {again.seconds:.3f} s "
+            f"({again.seconds / first.seconds:.1%} of the first run), {added_again} rows added"
+        )
+        if added_again:
+            raise CommandError("a second run added rows: ingestion is not idempotent")
+        return first.seconds
