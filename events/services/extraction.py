@@ -146,7 +146,7 @@ def articles_extract(article_ids: Sequence[int]) -> ExtractReport:
         chunk = ids[start:start + CHUNK_SIZE]
         articles = list(
             Article.objects.filter(id__in=chunk)
-            .only("id", "title", "text", "url", "published_at", "fetched_at")
+            .only("id", "title", "text", "url", "published_at", "fetched_at", "updated_at", "extracted_at")
             .order_by("id")
         )
         results: list[tuple[Article, Extraction]] = []
@@ -182,12 +182,22 @@ def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, repo
     report.relevant += sum(1 for _, x in results if x.relevant)
 
 
+def _may_hold_rows(results: list[tuple[Article, Extraction]]) -> list[int]:
+    """Ids of the articles that may already have mentions, statements or sources to reconcile.
+
+    Not the ones ingestion has just inserted: never extracted, never updated (articles._insert stamps fetched_at
+    and updated_at alike; an update moves updated_at, a finished extraction sets extracted_at in the same
+    transaction as its rows). Most chunks are only those, and their lookups would find nothing.
+    """
+    return [a.pk for a, _ in results if not (a.extracted_at is None and a.updated_at == a.fetched_at)]
+
+
 def _mentions_write(results, through, column: str, wanted_of) -> None:
     """Make the article's M2M rows match what extraction found: delete the gone, add the new."""
-    ids = [a.pk for a, _ in results]
+    ids = _may_hold_rows(results)
     wanted = {(a.pk, target) for a, x in results if x.relevant for target in wanted_of(x)}
     existing = {(article_id, target): row_id for row_id, article_id, target in
-                through.objects.filter(article_id__in=ids).values_list("id", "article_id", column)}
+                through.objects.filter(article_id__in=ids).values_list("id", "article_id", column)} if ids else {}
     stale = [row_id for pair, row_id in existing.items() if pair not in wanted]
     if stale:
         through.objects.filter(id__in=stale).delete()
@@ -247,13 +257,13 @@ def _proposals_write(results: list[tuple[Article, Extraction]], report: ExtractR
 def _statements_write(
     results: list[tuple[Article, Extraction]], event_of_sentence: dict[tuple[int, int], int], report: ExtractReport
 ) -> None:
-    ids = [a.pk for a, _ in results]
+    ids = _may_hold_rows(results)
     fields = ("speaker", "speaker_text", "is_direct", "said_on", "sentence", "event")
-    # (article id, text key) -> (id, *fields): plain values, as most chunks hold new articles with no statements.
+    # (article id, text key) -> (id, *fields)
     existing = {
         (row[1], row[2]): (row[0], *row[3:])
         for row in Statement.objects.filter(article_id__in=ids).values_list("id", "article_id", "text_key", *fields)
-    }
+    } if ids else {}
     wanted: set[tuple[int, str]] = set()
     new: list[tuple] = []
     changed: list[Statement] = []
@@ -381,14 +391,14 @@ def _events_write(
     results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, report: ExtractReport
 ) -> dict[tuple[int, int], int]:
     """Write the chunk's event candidates; returns (article id, sentence index) -> event id for statements."""
-    ids = [a.pk for a, _ in results]
+    ids = _may_hold_rows(results)
     wanted = {(a.pk, c.key): c for a, x in results if x.relevant for c in x.events}
     _lock_places(c.place_id for c in wanted.values() if c.place_id)
     sources = {
         (s.article_id, s.extraction_key): s
         for s in EventSource.objects.filter(article_id__in=ids).exclude(extraction_key="").select_related("event")
         .defer("event__search_vector")
-    }
+    } if ids else {}
     # First, so a happening whose key changed (a corrected date) can join its old event again below.
     _stale_sources_drop(sources, wanted)
     pool = _Pool(list(wanted.values()))
