@@ -25,12 +25,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from actors.models import Actor, ActorStatus, Alias, Statement, statement_key
 from actors.names import normalize_name
@@ -454,7 +455,7 @@ def _events_write(
     if pending:
         for event, _, members in pending:
             event.confidence = round(min(0.95, event.confidence + 0.05 * (len({a for a, _ in members}) - 1)), 2)
-        bulk_create_with_history([e for e, _, _ in pending], Event, default_change_reason="Extracted")
+        _events_create([e for e, _, _ in pending], reason="Extracted")
         report.events_created += len(pending)
         for event, _, members in pending:
             have: set[tuple[int, str]] = set()
@@ -493,6 +494,31 @@ def _events_write(
         Event.objects.filter(id__in=pks).update(confidence=confidence, fatalities=fatalities, updated_at=timezone.now())
         report.events_updated += len(pks)
     return event_of_sentence
+
+
+def _events_create(events: list[Event], reason: str) -> None:
+    """INSERT the new candidate events (their pk set) and their first history rows, from plain values.
+
+    What bulk_create_with_history writes, without building a model instance per row twice: the history row
+    records what extraction proposed, so an editor's later change shows against it in the admin.
+    """
+    now = timezone.now()
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key and f.name != "search_vector"]
+    rows = []
+    for event in events:
+        event.created_at = event.updated_at = now
+        rows.append(tuple(getattr(event, f.attname) for f in fields))
+    ids = rows_insert(Event, [f.name for f in fields], rows, returning="id")
+    if len(ids) != len(events):  # no unique constraint can refuse an event: RETURNING has one id per row
+        raise RuntimeError(f"inserted {len(ids)} of {len(events)} events")
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        rows_insert(
+            Event.history.model,
+            ["id", *(f.name for f in fields), "history_date", "history_change_reason", "history_type", "history_user"],
+            [(e.pk, *row, now, reason, "+", None) for e, row in zip(events, rows, strict=True)],
+        )
 
 
 def _refresh(event: Event, candidate: EventCandidate, gazetteer: Gazetteer) -> bool:

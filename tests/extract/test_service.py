@@ -254,6 +254,12 @@ def test_articles_ingestion_just_added_are_written_without_lookups_and_stay_idem
     assert not any('"actors_statement"."id"' in q["sql"] and "SELECT" in q["sql"] for q in queries.captured_queries)
     first = _snapshot(article)
     assert first["events"] and first["statements"] and first["actors"] and first["places"]
+    # Each new candidate starts its history with what extraction proposed (the admin shows changes against it).
+    created = Event.history.filter(id__in=first["events"], history_type="+")
+    assert sorted(created.values_list("id", flat=True)) == first["events"]
+    assert {(h.history_change_reason, h.title) for h in created} == {
+        ("Extracted", e.title) for e in Event.objects.filter(id__in=first["events"])
+    }
 
     again = articles_extract([article.pk])
     assert (again.events_created, again.statements, again.sources_attached) == (0, 0, 0)
