@@ -56,6 +56,8 @@ class Rules:
     speech_verbs: re.Pattern[str]
     according_to: re.Pattern[str]
     fillers: tuple[str, ...]  # folded, longest first
+    filler_set: frozenset[str]
+    max_filler_words: int
     pronouns: frozenset[str]
     passive: frozenset[str]
     determiners: frozenset[str]
@@ -206,6 +208,8 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         speech_verbs=re.compile(rf"\b(?:{_words_regex(speech['verbs'])})\b"),
         according_to=re.compile(rf"\b(?:{_words_regex(speech['according_to'])})\b", re.IGNORECASE),
         fillers=tuple(sorted({fold_key(f) for f in speech["fillers"]}, key=len, reverse=True)),
+        filler_set=frozenset(fold_key(f) for f in speech["fillers"]),
+        max_filler_words=max((len(fold_key(f).split()) for f in speech["fillers"]), default=1),
         pronouns=frozenset(speech["pronouns"]),
         passive=frozenset(speech["passive"]),
         determiners=frozenset(speech["determiners"]),

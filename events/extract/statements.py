@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from events.extract.dates import DateMention
 from events.extract.gazetteer import Gazetteer
@@ -30,6 +31,9 @@ _BOUNDARY_TOKENS = frozenset(",;:\"\u201c\u201d()[]\u2014")
 _QUOTE = re.compile(r"\"([^\"\n]+)\"|\u201c([^\u201d\n]+)\u201d")
 _ONLY_QUOTE = re.compile(r"^\s*[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]\s*[.!?]?\s*$")
 _TRIM = " \t,;:.\u2014-"
+# Characters that are always a token of their own (_WORD never puts them inside a word).
+_BOUNDARY_MARK = re.compile(r"[,;:\"\u201c\u201d()\[\]\u2014]")
+_FROM_START = object()  # _verb_from: read the speaker phrase again from the start of the sentence
 # What a bare quote (_ONLY_QUOTE) starts with; sentences are stripped.
 _OPENERS = "\"\u201c"
 
@@ -70,8 +74,8 @@ class _Reader:
         self.gazetteer = gazetteer
         self.rules = rules
         self.published = published
-        self.max_filler = max((len(f.split()) for f in rules.fillers), default=1)
-        self.fillers = frozenset(rules.fillers)
+        self.max_filler = rules.max_filler_words
+        self.fillers = rules.filler_set
         self.paragraph = -1
         self.persons: set[int] = set()
         self.organisations: set[int] = set()
@@ -89,11 +93,11 @@ class _Reader:
         return self.gazetteer.actors[actor_id].kind == "person"
 
     # -- pieces ----------------------------------------------------------------------------------------------
-    def _tokens(self, sentence: Sentence, start: int, end: int) -> list[_Token]:
+    def _tokens(self, sentence: Sentence, start: int, end: int, limit: int | None = None) -> list[_Token]:
         # Lower-casing is enough here: keys are only compared with the ASCII word lists of the rules.
         return [
             _Token(*m.span(), word, word.lower())
-            for m in _WORD.finditer(sentence.text, start, end)
+            for m in islice(_WORD.finditer(sentence.text, start, end), limit)
             for word in (m.group(),)
         ]
 
@@ -291,17 +295,54 @@ class _Reader:
         dates: list[DateMention],
         quotes: list[tuple[int, int]],
     ) -> StatementCandidate | None:
+        # Tokens cost more than the rest of the reading: the speaker phrase lies in the last clause or two before
+        # the verb, so reading starts at the second-to-last boundary mark (one is always a token of its own), and
+        # again from the start only when the reading reaches back that far.
+        marks = [m.start() for m in _BOUNDARY_MARK.finditer(sentence.text, 0, verb.start())]
+        if len(marks) >= 2:
+            statement = self._verb_from(sentence, verb, mentions, dates, marks[-2])
+            if statement is not _FROM_START:
+                return statement
+        return self._verb_from(sentence, verb, mentions, dates, 0)
+
+    def _after(self, sentence: Sentence, verb: re.Match[str]) -> tuple[list[_Token], list[_Token]]:
+        """(raw, fillers stripped) tokens after the verb; only the first ones when that is all _verb_from can
+        look at: its first 8, and whether there are more than trailing_max_words. Stripping a prefix decides as
+        on the whole list while at least max_filler tokens are left (a filler is judged on that many)."""
+        needed = max(8, self.rules.trailing_max_words + 1, self.max_filler)
+        limit = needed + self.max_filler
+        raw = self._tokens(sentence, verb.end(), len(sentence.text), limit + 1)
+        if len(raw) <= limit:
+            return raw, self._strip_fillers_start(raw)
+        raw = raw[:limit]
+        after = self._strip_fillers_start(raw)
+        if len(after) >= needed:
+            return raw, after
+        raw = self._tokens(sentence, verb.end(), len(sentence.text))  # the fillers ate into the margin
+        return raw, self._strip_fillers_start(raw)
+
+    def _verb_from(
+        self,
+        sentence: Sentence,
+        verb: re.Match[str],
+        mentions: list[Mention],
+        dates: list[DateMention],
+        origin: int,
+    ) -> StatementCandidate | object | None:
+        """The statement of ``verb``, its speaker read from tokens from ``origin`` on (a boundary mark, or 0).
+        _FROM_START when origin > 0 and the reading would need a token before it."""
         text = sentence.text
         rules = self.rules
-        before = self._tokens(sentence, 0, verb.start())
+        before = self._tokens(sentence, origin, verb.start())
         if before and (before[-1].key in rules.passive or before[-1].key in rules.noun_markers):
             return None  # "was reported", "the claims"
-        raw_after = self._tokens(sentence, verb.end(), len(text))
-        after = self._strip_fillers_start(raw_after)
+        raw_after, after = self._after(sentence, verb)
         following = " ".join(t.key for t in after[:3])
         if any(following.startswith(o) for o in rules.not_speech_objects):
             return None  # "claimed responsibility"
         trimmed, comma = self._strip_fillers_end(before)
+        if origin and not trimmed:
+            return _FROM_START
         subject = self._last_segment(trimmed)
         if subject and subject[-1].key in ("and", "but") and len(subject) > 1:
             # "Turkey's defence ministry did not confirm the numbers but said ...": the clause's own subject.
@@ -316,6 +357,8 @@ class _Reader:
         rest = trimmed[: len(trimmed) - len(subject)]
         appositive = subject[0].key in rules.determiners or subject[0].key in ("who", "which", "whose")
         if comma and appositive and rest and rest[-1].text == ",":
+            if origin and len(rest) < 2:
+                return _FROM_START  # the name before the comma starts before the origin
             # "Maria Zakharova, the ministry's spokeswoman, said" / "An HTS official, who spoke on condition of
             # anonymity, said": the name before the appositive or relative clause is the speaker.
             name = self._last_segment(rest[:-1])
