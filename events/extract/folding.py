@@ -23,7 +23,16 @@ _APOSTROPHES = "'\u2019\u2018`\u02bf\u02be\u00b4"
 # Letters NFKD leaves alone; folded to one ASCII letter so the folded text keeps one character per kept letter.
 _EXTRA = {"\u0131": "i", "ø": "o", "ß": "s", "æ": "a", "œ": "o", "đ": "d", "ł": "l", "þ": "t"}
 
-_TABLE: dict[int, str] = {}
+class _FoldTable(dict):
+    """Code point -> folded character; a character met for the first time is folded then and remembered
+    (str.translate looks characters up through __missing__, so no pass over the text is needed to learn them)."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = _fold_char(chr(code))
+        return value
+
+
+_TABLE = _FoldTable()
 for _code in range(128):
     _ch = chr(_code)
     _TABLE[_code] = _ch.lower() if _ch.isalnum() else (_DELETE if _ch in _APOSTROPHES else " ")
@@ -45,12 +54,6 @@ def _fold_char(ch: str) -> str:
         return _DELETE
     first = _EXTRA.get(base[0], base[0])
     return first if first.isalnum() else " "
-
-
-def _learn(text: str) -> None:
-    for ch in set(text):
-        if ord(ch) not in _TABLE:
-            _TABLE[ord(ch)] = _fold_char(ch)
 
 
 class _Deletions:
@@ -89,8 +92,6 @@ class Folded:
 
 
 def fold(text: str) -> Folded:
-    if not text.isascii():
-        _learn(text)
     step = text.translate(_TABLE)
     if _DELETE in step:
         step = _POSSESSIVE.sub("  ", step)

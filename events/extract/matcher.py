@@ -54,7 +54,11 @@ class Matcher:
                 if key:
                     targets.setdefault(key, set()).add((kind, target, _is_acronym(name)))
         # An acronym flag on any entry makes the key case-sensitive: "NFL" the alias, not "nfl" in a word.
-        self._automaton = whole_word_automaton({key: tuple(sorted(entries)) for key, entries in targets.items()})
+        # Payload: (any acronym, any place, entries), so a hit is judged without looking through its entries.
+        self._automaton = whole_word_automaton({
+            key: (any(e[2] for e in entries), any(e[0] == PLACE for e in entries), tuple(sorted(entries)))
+            for key, entries in targets.items()
+        })
         self.size = len(targets)
         # "southern Idlib" is the governorate named after the city: city id -> governorate id.
         governorates = {fold_key(p.admin1): p.id for p in gazetteer.places.values() if p.kind == "governorate"}
@@ -70,11 +74,13 @@ class Matcher:
             return []
         original = folded.original
         mentions: list[Mention] = []
-        for start, end, (_, entries) in scan(self._automaton, folded.text):
+        for start, end, (_, (acronym, placed, entries)) in scan(self._automaton, folded.text):
             o_start, o_end = folded.span(start, end)
-            if any(acronym for _, _, acronym in entries) and not original[o_start:o_end].replace(".", "").isupper():
+            if acronym and not original[o_start:o_end].replace(".", "").isupper():
                 continue
-            scope, o_start, o_end = self._place_scope(folded, start, end, o_start, o_end, entries)
+            scope = ""
+            if placed:
+                scope, o_start, o_end = self._place_scope(folded, start, end, o_start, o_end)
             for kind, target, _ in entries:
                 if kind == PLACE and scope == "region":
                     target = self._governorate_of.get(target, target)
@@ -84,12 +90,8 @@ class Matcher:
         mentions.sort(key=lambda m: (m.start, m.kind))
         return mentions
 
-    def _place_scope(
-        self, folded: Folded, start: int, end: int, o_start: int, o_end: int, entries: tuple
-    ) -> tuple[str, int, int]:
+    def _place_scope(self, folded: Folded, start: int, end: int, o_start: int, o_end: int) -> tuple[str, int, int]:
         """"northern Hama", "Idlib countryside", "southern Idlib provinces": the place, widened, with its scope."""
-        if not any(kind == PLACE for kind, _, _ in entries):
-            return "", o_start, o_end
         text = folded.text
         scope = ""
         before = text[max(0, start - 30):start].split()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 _LINE = re.compile(r"[^\n]+")
 _BOUNDARY = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
-_LAST_WORD = re.compile(r"(\S+)$")
 _ABBREVIATION_WORDS = (
     "mr mrs ms dr gen lt col maj capt sgt cpl adm brig st jr sr no vs etc inc ltd co corp dept gov sen rep pres "
     "jan feb mar apr jun jul aug sep sept oct nov dec mt ft fig approx"
@@ -35,10 +34,10 @@ class Sentence:
 
 
 def _is_abbreviation(before: str) -> bool:
-    match = _LAST_WORD.search(before)
-    if not match:
+    # The last run of non-space characters (what (\S+)$ finds, without the regex scanning the whole prefix).
+    if not before or before[-1].isspace():
         return False
-    word = match.group(1).lstrip("(\"'\u201c")
+    word = before.rsplit(None, 1)[-1].lstrip("(\"'\u201c")
     bare = word.rstrip(".")
     if not bare:
         return False
