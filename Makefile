@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Local development only; deployments set DJANGO_SECRET_KEY and DJANGO_DEBUG=0 (see .env.example).
-RUN_ENV := DJANGO_DEBUG=1
+RUN_ENV := DJANGO_DEBUG=1 SITE_URL=http://$(HOST):$(PORT)
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-4b1d9e2f7a6c3b8e5d0f1a2b3c4d5e6f7a8b9c0d1e2f
 
 .PHONY: run test install install-dev lint clean
@@ -33,6 +33,7 @@ run: $(VENV)/.installed
 	$(RUN_ENV) $(PY) manage.py seed_reference
 	$(RUN_ENV) $(PY) manage.py ingest --file events/data/demo_feed.xml
 	$(RUN_ENV) $(PY) manage.py create_editors --demo
+	$(RUN_ENV) $(PY) manage.py publish_demo
 	$(RUN_ENV) $(PY) manage.py run_site --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev

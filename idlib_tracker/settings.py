@@ -281,6 +281,8 @@ AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 60, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No banner on every start-up: each management command would log it.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "idlib_tracker.lockout.lockout_response"
 
 # Structured logs (one JSON object a line) to stdout, for docker logs and log shippers.
