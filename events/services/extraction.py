@@ -177,8 +177,15 @@ def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, repo
             ids = [a.pk for a, x in results if x.relevant is relevant]
             if ids:
                 Article.objects.filter(id__in=ids).update(is_relevant=relevant, extracted_at=now)
+        # Clustering takes place locks that other workers wait for until this transaction ends: everything
+        # that does not depend on the events (most statements, the mentions, their foreign-key checks) is
+        # written before, and only what does after.
+        tied = {(a.pk, index) for a, x in results if x.relevant for c in x.events for index in c.sentences}
+        statements = _statements_plan(results)
+        _statements_write(statements, {}, report, lambda pair: pair not in tied)
+        _constraints_check_now()
         event_of_sentence = _events_write(results, gazetteer, report)
-        _statements_write(results, event_of_sentence, report)
+        _statements_write(statements, event_of_sentence, report, lambda pair: pair in tied)
     report.articles += len(results)
     report.relevant += sum(1 for _, x in results if x.relevant)
 
@@ -255,20 +262,28 @@ def _proposals_write(results: list[tuple[Article, Extraction]], report: ExtractR
             logger.info("proposal %r already made by another worker", proposal.name)
 
 
-def _statements_write(
-    results: list[tuple[Article, Extraction]], event_of_sentence: dict[tuple[int, int], int], report: ExtractReport
-) -> None:
+_STATEMENT_FIELDS = ("speaker", "speaker_text", "is_direct", "said_on", "sentence", "event")
+
+
+@dataclass
+class _StatementPlan:
+    # ((article id, sentence index), article id, candidate text, text key, values but the event, stored row)
+    items: list[tuple[tuple[int, int], int, str, str, tuple, tuple | None]]
+
+
+def _statements_plan(results: list[tuple[Article, Extraction]]) -> _StatementPlan:
+    """The chunk's statements, one per (article, text key), with the stored row of each; stored statements no
+    longer found are deleted here."""
     ids = _may_hold_rows(results)
-    fields = ("speaker", "speaker_text", "is_direct", "said_on", "sentence", "event")
     # (article id, text key) -> (id, *fields)
     existing = {
         (row[1], row[2]): (row[0], *row[3:])
-        for row in Statement.objects.filter(article_id__in=ids).values_list("id", "article_id", "text_key", *fields)
+        for row in Statement.objects.filter(article_id__in=ids).values_list(
+            "id", "article_id", "text_key", *_STATEMENT_FIELDS
+        )
     } if ids else {}
     wanted: set[tuple[int, str]] = set()
-    new: list[tuple] = []
-    changed: list[Statement] = []
-    now = timezone.now()
+    items = []
     for article, extraction in results:
         if not extraction.relevant:
             continue
@@ -279,22 +294,44 @@ def _statements_write(
             wanted.add((article.pk, key))
             values = (
                 candidate.speaker_id, candidate.speaker_text[:300], candidate.is_direct, candidate.said_on,
-                extraction.sentences[candidate.sentence].text, event_of_sentence.get((article.pk, candidate.sentence)),
+                extraction.sentences[candidate.sentence].text,
             )
-            current = existing.get((article.pk, key))
-            if current is None:
-                new.append((article.pk, candidate.text, key, now, *values))
-            elif current[1:] != values:
-                changed.append(Statement(pk=current[0], **{f"{f}_id" if f in ("speaker", "event") else f: v
-                                                            for f, v in zip(fields, values, strict=True)}))
+            items.append(((article.pk, candidate.sentence), article.pk, candidate.text, key, values,
+                          existing.get((article.pk, key))))
     stale = [row[0] for pair, row in existing.items() if pair not in wanted]
     if stale:
         Statement.objects.filter(id__in=stale).delete()
+    return _StatementPlan(items)
+
+
+def _statements_write(
+    plan: _StatementPlan, event_of_sentence: dict[tuple[int, int], int], report: ExtractReport, which
+) -> None:
+    """Insert or update the planned statements whose (article, sentence) ``which`` selects."""
+    new: list[tuple] = []
+    changed: list[Statement] = []
+    now = timezone.now()
+    for pair, article_id, text, key, values, current in plan.items:
+        if not which(pair):
+            continue
+        values = (*values, event_of_sentence.get(pair))
+        if current is None:
+            new.append((article_id, text, key, now, *values))
+        elif current[1:] != values:
+            changed.append(Statement(pk=current[0], **{f"{f}_id" if f in ("speaker", "event") else f: v
+                                                        for f, v in zip(_STATEMENT_FIELDS, values, strict=True)}))
     # text_key is computed above (Statement.save() is not called); the constraint makes a racing insert a no-op.
-    rows_insert(Statement, ("article", "text", "text_key", "created_at", *fields), new)
+    rows_insert(Statement, ("article", "text", "text_key", "created_at", *_STATEMENT_FIELDS), new)
     if changed:
-        Statement.objects.bulk_update(changed, list(fields))
+        Statement.objects.bulk_update(changed, list(_STATEMENT_FIELDS))
     report.statements += len(new)
+
+
+def _constraints_check_now() -> None:
+    """PostgreSQL: run the deferred foreign-key checks of the rows written so far now, not at commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 # --- Events ---------------------------------------------------------------------------------------------------------
