@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
@@ -33,6 +33,7 @@ from events.taxonomy import EventType
 
 PAGE_SIZE = 50
 CHART_WEEKS = 26
+CHART_MIN_WEEKS = 8
 EXPORT_CHUNK = 2000
 MAP_MAX_MARKERS = 5000
 
@@ -205,6 +206,15 @@ def weekly_chart(
         week = week.date() if hasattr(week, "date") else week
         if week in index and row["event_type"] in counts:
             counts[row["event_type"]][index[week]] = row["n"]
+    if filters.date_from is None:
+        # A record shorter than the window would be a wide empty chart with a sliver of bars at the right: start
+        # at its first week instead, keeping at least CHART_MIN_WEEKS so a single week is still read as a bar.
+        first = next((i for i in range(len(week_list)) if any(counts[t][i] for t in counts)), len(week_list))
+        drop = max(0, min(first, len(week_list) - CHART_MIN_WEEKS))
+        if drop:
+            week_list = week_list[drop:]
+            counts = {t: values[drop:] for t, values in counts.items()}
+            start = week_list[0]
     return WeeklyChart(week_list, counts, start, end)
 
 
@@ -215,6 +225,7 @@ def weekly_chart(
 class WeekComparison:
     this_week_start: date
     rows: list[dict[str, Any]]  # {"type", "this", "last", "change"}
+    is_current: bool = True  # False: the record stops before last week, so its newest week is compared instead
 
     @property
     def this_total(self) -> int:
@@ -225,8 +236,17 @@ class WeekComparison:
         return sum(r["last"] for r in self.rows)
 
 
-def week_comparison(today: date, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,)) -> WeekComparison:
-    """This ISO week's published events by type against last week's, in one grouped query."""
+def week_comparison(
+    today: date, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), newest: date | None = None
+) -> WeekComparison:
+    """This ISO week's published events by type against last week's, in one grouped query.
+
+    `newest` is the newest published event's date when the caller already holds it: if nothing happened this week
+    or last, the week of that event is compared with the week before, so a quiet record (or the 2018 demo) shows
+    its last real movement instead of a row of zeros."""
+    is_current = newest is None or newest >= _monday(today) - timedelta(weeks=1)
+    if not is_current:
+        today = newest
     this_monday = _monday(today)
     last_monday = this_monday - timedelta(weeks=1)
     rows = (
@@ -246,7 +266,7 @@ def week_comparison(today: date, statuses: tuple[str, ...] = (EventStatus.PUBLIS
         {"type": t, "color": TYPE_COLORS[t], "this": this[t], "last": last[t], "change": this[t] - last[t]}
         for t in EventType.values
     ]
-    return WeekComparison(this_monday, table)
+    return WeekComparison(this_monday, table, is_current)
 
 
 def public_statements() -> QuerySet[Statement]:
@@ -361,11 +381,13 @@ def zones_geojson(day: date) -> dict[str, Any]:
 
 
 def map_bounds() -> dict[str, str | None]:
-    """The span the map's date slider covers (first zone or event, up to today) and the dates zones change on:
-    two small queries over the zones table and one index lookup on events."""
-    first_event = (
-        Event.objects.filter(status=EventStatus.PUBLISHED).order_by("occurred_on").values_list("occurred_on", flat=True)
-    ).first()
+    """The span the map's date slider covers (first zone or event, up to today), the dates zones change on and the
+    newest published event's date (so an empty window can point at it): one query over the zones table and one
+    over events, whose MIN and MAX PostgreSQL answers from both ends of an index on occurred_on."""
+    span = Event.objects.filter(status=EventStatus.PUBLISHED).aggregate(
+        first=Min("occurred_on"), last=Max("occurred_on")
+    )
+    first_event, last_event = span["first"], span["last"]
     change_days: set[date] = set()
     for valid_from, valid_to in ControlZone.objects.values_list("valid_from", "valid_to").order_by():
         change_days.add(valid_from)
@@ -375,6 +397,7 @@ def map_bounds() -> dict[str, str | None]:
     return {
         "first": first.isoformat() if first else None,
         "changes": [d.isoformat() for d in sorted(change_days)],
+        "last_event": last_event.isoformat() if last_event else None,
     }
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from actors.selectors import actor_choices
 from events import selectors
 from events.filters import EventFilters, FilterError, filters_from_request, parse_date
-from events.models import Place
+from events.models import EventStatus, Place
 from events.presentation import TYPE_COLORS
 from events.taxonomy import SUB_EVENT_TYPES, EventType
 
@@ -43,9 +43,12 @@ def map_config(**values) -> dict:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    latest = selectors.event_page(EventFilters(), selectors.visible_statuses(is_editor(request)), size=10).events
+    # Newest first: the first published one dates the record's last week, for free (no extra query).
+    newest = next((event.occurred_on for event in latest if event.status == EventStatus.PUBLISHED), None)
     context = {
-        "latest": selectors.event_page(EventFilters(), selectors.visible_statuses(is_editor(request)), size=10).events,
-        "weeks": selectors.week_comparison(today),
+        "latest": latest,
+        "weeks": selectors.week_comparison(today, newest=newest),
         "statements": selectors.latest_statements(),
         "today": today,
         # SUMMARIES: the latest published weekly summary (one query); the summaries area owns how it is shown
@@ -125,6 +128,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             days=days,
             first=bounds["first"] or (today - timedelta(days=365)).isoformat(),
             changes=bounds["changes"],
+            lastEvent=bounds["last_event"],
             filters=filters.without_cursor().querystring(),
             typeColors=TYPE_COLORS,
         ),

@@ -34,6 +34,7 @@
   var status = document.getElementById("map-status");
   var legendZones = document.getElementById("legend-zones");
   var legendEvents = document.getElementById("legend-events");
+  var hint = document.getElementById("map-hint");
   var DAY = 86400000;
   var first = Date.parse(config.first + "T00:00:00Z");
   var last = Date.parse(config.today + "T00:00:00Z");
@@ -102,6 +103,32 @@
     });
   }
 
+  // Two things a reader cannot tell from the drawing: that the newest zones are old (the map of "today" is only
+  // as recent as the last zone an editor drew), and where the events are when the chosen window has none.
+  function drawHint(day, from, zoneData, n) {
+    hint.replaceChildren();
+    var drawn = zoneData.features.reduce(function (newest, f) {
+      return f.properties.valid_from > newest ? f.properties.valid_from : newest;
+    }, "");
+    if (drawn && Date.parse(day + "T00:00:00Z") - Date.parse(drawn + "T00:00:00Z") > 365 * DAY) {
+      hint.appendChild(M.element("span", "map-hint__line", "The newest of these zones dates from " + drawn +
+        ": the lines may have moved since."));
+    }
+    if (n === 0 && config.lastEvent && config.lastEvent < from) {
+      var line = M.element("span", "map-hint__line", "No events in this window; the newest is from " +
+        config.lastEvent + ". ");
+      hint.appendChild(line);
+      var jump = M.element("a", "", "Show " + config.lastEvent);
+      jump.href = "?date=" + config.lastEvent + "&days=" + daysSelect.value;
+      jump.addEventListener("click", function (event) {
+        event.preventDefault();
+        choose(config.lastEvent, false);
+      });
+      line.appendChild(jump);
+    }
+    hint.hidden = !hint.childNodes.length;
+  }
+
   function eventsQuery(day) {
     var params = new URLSearchParams(config.filters);
     params.set("to", day);
@@ -130,6 +157,7 @@
       var n = results[1].features.length;
       status.textContent = results[0].features.length + " zones on " + day + "; " + n + (n === 1 ? " event" : " events") +
         " from " + params.get("from") + (results[1].truncated ? " (newest shown)" : "") + ".";
+      drawHint(day, params.get("from"), results[0], n);
       el.dataset.date = day;
       el.setAttribute("aria-busy", "false");
       if (!fitted && zones.getLayers().length) {

@@ -167,7 +167,8 @@ def test_weekly_chart_counts_the_filtered_set_in_sql(client, built):
         assert n == by_week.get(label, 0)
     assert data["datasets"][0]["backgroundColor"] == TYPE_COLORS[EventType.BATTLES]
     assert data["labels"][-1] == f"{START.isocalendar()[0]}-W{START.isocalendar()[1]:02d}"
-    assert len(data["labels"]) == selectors.CHART_WEEKS
+    # A record shorter than the window starts near its first week (tests/pages/test_quiet_record.py says more).
+    assert selectors.CHART_MIN_WEEKS <= len(data["labels"]) <= selectors.CHART_WEEKS
 
 
 def test_filters_survive_into_export_and_feed_links(client, built):
