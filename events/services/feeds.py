@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from events.ingest.clean import text_of
 from events.ingest.fetch import BlockedAddressError, FetchError, address_refusal, check_url, fetch
 from events.ingest.parse import FeedUnreadable, parse_feed
 from events.models import Feed, FetchStatus
@@ -169,8 +170,12 @@ def feed_ingest_body(
     etag: str = "",
     last_modified: str = "",
     extract: bool = True,
+    name_from_title: bool = False,
 ) -> FetchReport:
-    """Parse and store a feed body we already hold (after the network call), recording the feed's health."""
+    """Parse and store a feed body we already hold (after the network call), recording the feed's health.
+
+    ``name_from_title``: the feed row was just named after its file; readers see the feed's name beside every
+    source, so the channel's own title ("Idlib Tracker demo wire") replaces "demo_feed.xml" when there is one."""
     body_hash = hashlib.sha256(body).hexdigest()
     conditional = {"etag": etag[:500], "last_modified": last_modified[:100]}
     if body_hash == feed.body_hash:
@@ -180,6 +185,10 @@ def feed_ingest_body(
         parsed = parse_feed(body, content_type=content_type, url=url or feed.url)
     except FeedUnreadable as exc:
         return _record_failure(feed, f"unreadable feed: {exc}", transient=False)
+    title = text_of(parsed.title)[:200] if name_from_title else ""
+    if title:
+        Feed.objects.filter(pk=feed.pk).update(name=title)
+        feed.name = title
     ingested: IngestReport = article_ingest(feed, parsed.entries, warning=parsed.warning, extract=extract)
     status = FetchStatus.MALFORMED if parsed.warning else FetchStatus.OK
     _record_success(feed, status, warning=parsed.warning, body_hash=body_hash, **conditional)
@@ -235,7 +244,7 @@ def feed_ingest_file(path: str | Path, name: str = "") -> FetchReport:
     path = Path(path).resolve()
     with path.open("rb") as handle:
         body = handle.read(settings.FEEDS_MAX_BYTES + 1)
-    feed, _created = Feed.objects.get_or_create(
+    feed, created = Feed.objects.get_or_create(
         url=path.as_uri(), defaults={"name": (name or path.name)[:200], "active": False}
     )
     with feed_lock(feed.id) as locked:
@@ -245,7 +254,7 @@ def feed_ingest_file(path: str | Path, name: str = "") -> FetchReport:
             return _record_failure(
                 feed, f"file is larger than the {settings.FEEDS_MAX_BYTES} byte limit", transient=False
             )
-        return feed_ingest_body(feed, body, url=feed.url)
+        return feed_ingest_body(feed, body, url=feed.url, name_from_title=created and not name)
 
 
 def feed_add(url: str, name: str = "") -> tuple[Feed, bool]:

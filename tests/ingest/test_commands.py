@@ -51,7 +51,9 @@ class TestIngest:
         second = run("ingest", "--file", str(DEMO_FEED))
 
         feed = Feed.objects.get()
-        assert f"[{feed.id}] demo_feed.xml: 13 new, 0 duplicate, 0 updated, 0 failed (ok)" in first
+        # Sources are shown with their feed's name: the channel's title, not the file's name.
+        assert feed.name == "Idlib Tracker demo wire"
+        assert f"[{feed.id}] Idlib Tracker demo wire: 13 new, 0 duplicate, 0 updated, 0 failed (ok)" in first
         assert "0 new" in second and "unchanged since the last fetch" in second
         assert not feed.active  # a file is never fetched by the scheduler
         texts = list(Article.objects.values_list("text", flat=True))
