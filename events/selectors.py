@@ -73,6 +73,18 @@ def filter_events(filters: EventFilters, statuses: tuple[str, ...] = (EventStatu
     return qs
 
 
+def governorate_names() -> list[str]:
+    """Syria's governorates as the place gazetteer spells them (admin1); places abroad (venues of the diplomacy)
+    have an admin1 of their own country and are not offered as a governorate."""
+    return list(
+        Place.objects.filter(country="Syria")
+        .exclude(admin1="")
+        .order_by("admin1")
+        .values_list("admin1", flat=True)
+        .distinct()
+    )
+
+
 def _text_q(text: str) -> Q:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery

@@ -30,8 +30,8 @@ from events.models import (
     EventSource,
     EventStatus,
     Feed,
-    Place,
 )
+from events.selectors import governorate_names
 from events.services.curation import CurationError, event_mark_editor_owned, event_merge, event_publish, event_reject
 
 SNIPPET_CHARS = 160
@@ -113,8 +113,7 @@ class GovernorateFilter(admin.SimpleListFilter):
     parameter_name = "governorate"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        names = Place.objects.exclude(admin1="").order_by("admin1").values_list("admin1", flat=True).distinct()
-        return [(name, name) for name in names]
+        return [(name, name) for name in governorate_names()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> QuerySet[Event]:
         value = self.value()

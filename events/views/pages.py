@@ -72,9 +72,7 @@ def _filter_form_context() -> dict:
         "type_options": _type_options(),
         "actor_options": actor_choices(),
         "place_options": list(Place.objects.order_by("name").values_list("slug", "name")),
-        "governorate_options": list(
-            Place.objects.exclude(admin1="").order_by("admin1").values_list("admin1", flat=True).distinct()
-        ),
+        "governorate_options": selectors.governorate_names(),
     }
 
 
