@@ -58,6 +58,8 @@ class Rules:
     fillers: tuple[str, ...]  # folded, longest first
     filler_set: frozenset[str]
     max_filler_words: int
+    filler_first_words: frozenset[str]
+    filler_last_words: frozenset[str]
     pronouns: frozenset[str]
     passive: frozenset[str]
     determiners: frozenset[str]
@@ -210,6 +212,8 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         fillers=tuple(sorted({fold_key(f) for f in speech["fillers"]}, key=len, reverse=True)),
         filler_set=frozenset(fold_key(f) for f in speech["fillers"]),
         max_filler_words=max((len(fold_key(f).split()) for f in speech["fillers"]), default=1),
+        filler_first_words=frozenset(fold_key(f).split(" ")[0] for f in speech["fillers"]),
+        filler_last_words=frozenset(fold_key(f).split(" ")[-1] for f in speech["fillers"]),
         pronouns=frozenset(speech["pronouns"]),
         passive=frozenset(speech["passive"]),
         determiners=frozenset(speech["determiners"]),

@@ -111,6 +111,8 @@ class _Reader:
                 tokens = tokens[:-1]
                 comma = changed = True
                 continue
+            if tokens[-1].key not in self.rules.filler_last_words:
+                break  # no filler ends with this word
             for size in range(min(self.max_filler, len(tokens)), 0, -1):
                 if " ".join(t.key for t in tokens[-size:]) in self.fillers:
                     tokens = tokens[:-size]
@@ -126,6 +128,8 @@ class _Reader:
                 tokens = tokens[1:]
                 changed = True
                 continue
+            if tokens[0].key not in self.rules.filler_first_words:
+                break  # no filler starts with this word
             for size in range(min(self.max_filler, len(tokens)), 0, -1):
                 if " ".join(t.key for t in tokens[:size]) in self.fillers:
                     tokens = tokens[size:]
