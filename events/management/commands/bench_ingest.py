@@ -42,7 +42,7 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from actors.models import Statement
-from events.management.commands._bench_parallel import ingest_in_parallel
+from events.management.commands._bench_parallel import db_cpu_seconds, ingest_in_parallel
 from events.management.commands._wire_stories import Newsroom, wire_feed
 from events.models import Article, Event, EventActor, EventSource, Feed
 from events.services.feeds import feed_ingest_body
@@ -147,9 +147,11 @@ class Command(BaseCommand):
         baseline, baseline_cpu = time.perf_counter() - started, time.process_time() - cpu_started
         self.stdout.write(f"feedparser default parse(): {baseline:.2f} s ({entries / baseline:.0f} entries/s)")
 
-        cpu_started = time.process_time()
+        cpu_started, db_started = time.process_time(), db_cpu_seconds()
         first, added, _ = self._ingest_all(feeds, documents)
         first_cpu = time.process_time() - cpu_started
+        db_ended = db_cpu_seconds()
+        first_db = db_ended - db_started if db_started is not None and db_ended is not None else None
         self.stdout.write(
             f"pipeline, bytes -> committed rows: {first:.2f} s ({entries / first:.0f} entries/s), {added} rows added"
         )
@@ -176,13 +178,15 @@ class Command(BaseCommand):
             f"CPU time of this process: baseline {baseline_cpu:.2f} s, pipeline {first_cpu:.2f} s "
             f"(ratio {baseline_cpu / first_cpu:.2f}; PostgreSQL's own work for the pipeline is not in it)"
         )
+        self._cpu_line("1 process", entries, baseline_cpu, first_cpu, first_db)
         if self.workers == 1:
             self.stdout.write(
                 f"entries_per_s={entries / first:.0f} feedparser_only_per_s={entries / baseline:.0f} "
                 f"ratio={baseline / first:.2f}"
             )
             return
-        parallel = self._bench_parallel(documents, entries, feeds, parallel_feeds)
+        parallel, cpu, db_cpu = self._bench_parallel(documents, entries, feeds, parallel_feeds)
+        self._cpu_line(f"{self.workers} worker processes", entries, baseline_cpu, cpu, db_cpu)
         self.stdout.write(
             f"ratio with 1 process: {baseline / first:.2f}; with {self.workers} worker processes: "
             f"{baseline / parallel:.2f} (baseline: feedparser in 1 process)"
@@ -193,8 +197,21 @@ class Command(BaseCommand):
             f"single_process_entries_per_s={entries / first:.0f} single_process_ratio={baseline / first:.2f}"
         )
 
-    def _bench_parallel(self, documents: list[bytes], entries: int, done: list[Feed], feeds: list[Feed]) -> float:
-        """The first run again, from the same empty start, with self.workers processes; returns its seconds."""
+    def _cpu_line(self, label: str, entries: int, baseline: float, cpu: float, db_cpu: float | None) -> None:
+        """CPU per entry of the pipeline's processes and of their PostgreSQL backends (when this machine runs the
+        server), against the baseline's: the cost itself, whatever else the machine is doing."""
+        total = cpu + (db_cpu or 0.0)
+        db = f" + PostgreSQL {db_cpu / entries * 1000:.2f} ms" if db_cpu is not None else " (PostgreSQL's not readable)"
+        self.stdout.write(
+            f"CPU per entry with {label}: {cpu / entries * 1000:.2f} ms{db}; feedparser {baseline / entries * 1000:.2f}"
+            f" ms; CPU ratio {baseline / total:.2f}"
+        )
+
+    def _bench_parallel(
+        self, documents: list[bytes], entries: int, done: list[Feed], feeds: list[Feed]
+    ) -> tuple[float, float, float | None]:
+        """The first run again, from the same empty start, with self.workers processes; returns its seconds and
+        the CPU seconds of the workers and of their PostgreSQL backends."""
         self._delete_rows(done)  # the single-process run's rows: the same work to do again, not duplicates
         self._vacuum()
         first = ingest_in_parallel(feeds, documents, extract=self.extract, workers=self.workers)
@@ -216,4 +233,4 @@ class Command(BaseCommand):
         )
         if added_again:
             raise CommandError("a second run added rows: ingestion is not idempotent")
-        return first.seconds
+        return first.seconds, first.cpu, first.db_cpu
