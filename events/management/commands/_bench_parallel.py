@@ -52,6 +52,7 @@ def db_cpu_seconds() -> float | None:
 
 def _ingest(index: int) -> tuple[int, str, float, float | None]:
     feed_id, document = _JOBS[index]
+    connection.close()  # a fresh connection for each feed, as a Celery task gets (see bench_ingest._ingest_all)
     feed = Feed.objects.get(pk=feed_id)
     cpu, db_cpu = time.process_time(), db_cpu_seconds()
     report = feed_ingest_body(feed, document, url=feed.url, extract=_EXTRACT)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
@@ -103,11 +104,11 @@ NAMED_LOCALS = (
     "Naji Mustafa", "Abdul Rahman Haj Ahmad", "Yasser al-Hamwi", "Omar Haj Kadour", "Mustafa al-Ali",
 )
 CAPTIONS = (
-    "A man inspects the damage to his home after an air strike.",
-    "Displaced children stand outside a tent at a camp near the Turkish border.",
-    "Members of the civil defence search the rubble of a destroyed building.",
-    "A fighter looks through binoculars from a position on the front line.",
-    "Smoke rises over the town, seen from a hill to the north.",
+    "A man inspects the damage to his home in {town} after an air strike.",
+    "Displaced children stand outside a tent at a camp near {town}.",
+    "Members of the civil defence search the rubble of a destroyed building in {town}.",
+    "A fighter looks through binoculars from a position on the front line near {town}.",
+    "Smoke rises over {town}, seen from a hill to the north.",
 )
 DEAD = ("civilians", "people", "children", "members of one family", "fighters", "soldiers")
 
@@ -293,55 +294,84 @@ REPORTED = (
     "the rebels had moved heavy weapons out of the buffer zone",
     "the hospital in {town} had been put out of service",
 )
+# Background as wire stories carry it: the same facts in many wordings ([a|b] picks one), with places and figures.
 BACKGROUND = (
-    "Idlib and adjacent parts of {gov2} are the last major stronghold of the rebels who rose up against President "
-    "Bashar al-Assad in 2011.",
-    "About three million people live in the region, around half of them displaced from other parts of Syria.",
-    "{town} lies on the M5 highway, which links Damascus with Aleppo and has been closed to traffic for years.",
-    "The demilitarised zone along the front line, 15 to 20 km deep, was the centrepiece of the Sochi memorandum "
-    "of September.",
-    "The war, now in its eighth year, has killed hundreds of thousands of people and driven half of the country's "
-    "pre-war population from their homes.",
-    "Many of the displaced live in tents in camps near the Turkish border, where aid agencies warn of a hard winter.",
-    "Government forces have recaptured most of the country with the help of Russia and Iran since 2015.",
-    "Hayat Tahrir al-Sham, formerly known as the Nusra Front, controls much of the province.",
-    "Prices of bread and fuel in {town} have doubled since the summer, traders say.",
-    "The United Nations has repeatedly warned that an all-out assault could cause the worst humanitarian crisis "
-    "of the war.",
-    "Schools in {town} reopened this month after being closed for most of the previous year.",
-    "Turkey, which already hosts more than three million Syrian refugees, has closed its border to new arrivals.",
-    "Water and electricity have been cut in much of {town} for weeks.",
-    "Local councils in {gov2} have struggled to pay teachers and doctors since donors cut their funding.",
-    "The region has been shaken by a series of assassinations of rebel commanders this year.",
-    "Before the war, {town} was known for its olive groves and its weekly market, which drew traders from across "
-    "the north.",
-    "The province's health directorate says fewer than half of its hospitals are fully working, and most of those "
-    "depend on foreign donors for fuel and salaries.",
-    "Aid reaches the region through the Bab al-Hawa crossing on the Turkish border under a UN Security Council "
-    "resolution that has to be renewed every year.",
-    "Thousands of fighters and their families were bused to Idlib from Eastern Ghouta, Daraa and the countryside of "
-    "Homs after those areas fell to the government this year.",
-    "Diplomats say Moscow and Ankara remain divided over how to deal with the jihadist groups that dominate parts "
-    "of the province.",
-    "Many families in {town} have moved three or four times since 2012, each time with fewer belongings.",
-    "Teachers in {town} say attendance has fallen by half since the start of the school year, as parents keep "
-    "children at home when planes are heard.",
-    "The government says it wants to restore its authority over every inch of Syrian territory, and state media "
-    "regularly describes the armed groups in Idlib as terrorists.",
-    "Farmers around {town} say they could not harvest their wheat this summer because the fields lie within range "
-    "of government artillery.",
-    "Rents in the towns along the Turkish border have tripled as families from the south of the province look for "
-    "somewhere safer to live.",
-    "The price of a cylinder of cooking gas in {town} has risen to more than 8,000 Syrian pounds, a tenth of a "
-    "teacher's monthly salary.",
-    "Most of the province's electricity now comes from private generators and from solar panels bought with "
-    "remittances sent from abroad.",
-    "The Turkish lira, not the Syrian pound, is increasingly used in shops in the north of the province.",
-    "Doctors in {gov} say they treat dozens of children for malnutrition every month, a problem that was rare "
-    "before the war.",
-    "Humanitarian agencies have stockpiled food, tents and medical supplies on the Turkish side of the border in "
-    "case of a mass displacement.",
+    "[Idlib and adjacent parts of {gov2}|The province and neighbouring parts of {gov2}|Idlib, with slivers of "
+    "{gov2},] [are|form] the last [major|big|significant] stronghold of the rebels who [rose up|took up arms] "
+    "against President Bashar al-Assad in 2011.",
+    "[About|Some|Nearly] three million people live in the [region|province|enclave], [around|roughly|about] half of "
+    "them [displaced from|people who fled] other parts of Syria.",
+    "{town} lies on the [M5|M4] highway, which [links Damascus with Aleppo|runs from Latakia to Aleppo] and has "
+    "been [closed to traffic|too dangerous to use] for [years|months].",
+    "The [demilitarised|buffer] zone along the front line, 15 to 20 km deep, was the [centrepiece|core|heart] of "
+    "the Sochi [memorandum|deal] [of September|signed in September|agreed on September 17].",
+    "The war, now in its eighth year, has killed [hundreds of thousands of people|more than 350,000 people|at "
+    "least 360,000 people] and [driven half of the country's pre-war population from their homes|displaced "
+    "millions].",
+    "[Many|Tens of thousands] of the displaced live in [tents|makeshift shelters|unfinished buildings] in camps "
+    "near the Turkish border, where aid agencies warn of a [hard|harsh|difficult] winter.",
+    "Government forces have [recaptured|retaken|regained] most of the country with the [help|backing|support] "
+    "of Russia and Iran since [2015|Moscow intervened in 2015].",
+    "Hayat Tahrir al-Sham, [formerly known as the Nusra Front|once al Qaeda's Syrian branch|led by former al "
+    "Qaeda fighters], [controls|dominates|holds] [much|most|large parts] of the province.",
+    "Prices of [bread|sugar|rice] and [fuel|diesel] in {town} have [doubled|risen by half|gone up sharply] since "
+    "[the summer|July|the spring], traders say.",
+    "The United Nations has [repeatedly|again] warned that an all-out [assault|offensive] could cause the worst "
+    "humanitarian [crisis|catastrophe|disaster] of the war.",
+    "Schools in {town} reopened [this month|last week|in September] after being closed for [most of the previous "
+    "year|several months].",
+    "[Turkey|Ankara], which already hosts more than [three|3.5] million Syrian refugees, has [closed|sealed|shut] "
+    "its border to new arrivals[| and built a wall along much of it| and says it cannot take more].",
+    "[Water and electricity have|Electricity has|Running water has] been cut in [much|most|parts] of {town} for "
+    "[weeks|days|a month].",
+    "Local councils in {gov2} have struggled to pay [teachers and doctors|teachers|medical staff] since donors "
+    "cut their funding [last year|in the spring].",
+    "The region has been shaken by [a series|a wave|a string] of [assassinations|killings] of rebel commanders "
+    "[this year|since the spring].",
+    "Before the war, {town} was known for its [olive groves|fig orchards|cotton fields] and its weekly market, "
+    "which drew traders from across the [north|province].",
+    "The [province's|local] health directorate says [fewer than half|only a third|{n} percent] of its [hospitals|"
+    "clinics|health centres] are fully working, and most of those depend on [foreign donors|aid groups] for "
+    "[fuel and salaries|medicine and fuel|salaries].",
+    "[Aid|Most UN aid|Food and medicine] [reaches|reach|comes into] the [region|province] through the Bab al-Hawa "
+    "crossing [on the Turkish border|from Turkey] under a [UN Security Council|Security Council] resolution that "
+    "[has to be renewed every year|expires in January|Russia has threatened to veto].",
+    "[Thousands|Tens of thousands] of fighters and their families were bused to Idlib from [Eastern Ghouta|Daraa"
+    "|the countryside of Homs] after [those areas|the area] fell to the government [this year|in the spring].",
+    "[Diplomats|Western diplomats|Analysts] say [Moscow and Ankara|Russia and Turkey] remain [divided|at odds] over "
+    "how to deal with the [jihadist|hardline] groups that [dominate|control|hold] parts of the province.",
+    "Many families in {town} have moved [three or four|several|five] times since [2012|2013], each time with "
+    "fewer belongings.",
+    "Teachers in {town} say attendance has fallen by [half|a third] since the start of the school year, as "
+    "parents keep children at home when planes are heard.",
+    "[The government|Damascus|Assad's government] says it [wants|intends|is determined] to restore its "
+    "[authority|control] over every inch of Syrian territory, and state media [regularly|routinely|always] "
+    "[describes|calls] the armed groups in Idlib [as terrorists|terrorists].",
+    "Farmers around {town} say they could not harvest their [wheat|olives|barley] this [summer|year] because the "
+    "fields lie within range of government artillery.",
+    "Rents in [the towns along the Turkish border|Sarmada and Atmeh|Dana and Harim] have [tripled|doubled] as "
+    "families from the south of the province look for somewhere safer to live.",
+    "The price of a cylinder of cooking gas in {town} has risen to more than {n},000 Syrian pounds, [a tenth|a "
+    "large part] of a teacher's monthly salary.",
+    "[Most|Much|Nearly all] of [the province's|{town}'s] electricity now comes from [private generators|"
+    "neighbourhood generators|diesel generators] and from solar panels bought with [remittances sent from abroad|"
+    "money sent by relatives in Turkey and Europe|savings].",
+    "The Turkish lira, not the Syrian pound, is [increasingly|now widely|more and more] used in [shops|markets|"
+    "petrol stations] in [the north of the province|{town}|the border towns].",
+    "Doctors in {gov} say they treat [dozens of|scores of|{n}] children for malnutrition every month, a problem "
+    "that was rare before the war.",
+    "[Humanitarian agencies|Aid groups|UN agencies] have [stockpiled|prepared|positioned] [food, tents and medical "
+    "supplies|food and tents|winter kits|enough food for {n}0,000 people] [on the Turkish side of the border|in "
+    "warehouses near Reyhanli|near the crossings] in case of a mass [displacement|exodus].",
 )
+_CHOICE = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _vary(template: str, rng: random.Random) -> str:
+    """One wording of a template: each [a|b|c] becomes one of its options."""
+    return _CHOICE.sub(lambda m: rng.choice(m.group(1).split("|")), template)
+
+
 OFF_TOPIC = (
     ("Central bank raises rates as lira slides", (
         "The central bank raised its main interest rate by six percentage points on {weekday}, more than "
@@ -371,8 +401,10 @@ OFF_TOPIC = (
 
 def _fill(template: str, rng: random.Random, geo: Gazetteer, governorate: str) -> str:
     town, gov = rng.choices(geo.towns, weights=geo.weights)[0]
-    return template.format(town=town, gov=governorate or gov, gov2=rng.choice(("Hama", "Aleppo", "Latakia")),
-                           n=rng.randint(2, 90), weekday=rng.choice(WEEKDAYS))
+    return _vary(template, rng).format(
+        town=town, gov=governorate or gov, gov2=rng.choice(("Hama", "Aleppo", "Latakia")), n=rng.randint(2, 90),
+        weekday=rng.choice(WEEKDAYS),
+    )
 
 
 def _quote(rng: random.Random, geo: Gazetteer, governorate: str, published: date) -> str:
@@ -474,12 +506,13 @@ class Newsroom:
 def _entry(newsroom: Newsroom, slug: str, published: datetime) -> str:
     rng = newsroom.rng
     title, paragraphs = newsroom.story(published)
+    caption = escape(_fill(rng.choice(CAPTIONS), rng, newsroom.geo, ""))
     body = [
         '<div class="share-tools"><a href="https://www.facebook.com/sharer.php">Share</a> | '
         '<a href="#" onclick="window.print()">Print</a></div>',
         f'<p class="byline">By <a href="https://news.example.org/author/staff">{rng.choice(NAMED_LOCALS)}</a></p>',
         f'<figure><img src="https://news.example.org/img/{slug}.jpg" alt="{escape(title)}" width="800" '
-        f'height="450" loading="lazy" onerror="this.remove()"><figcaption>{escape(rng.choice(CAPTIONS))} '
+        f'height="450" loading="lazy" onerror="this.remove()"><figcaption>{caption} '
         "(Photo: AFP)</figcaption></figure>",
     ]
     for n, paragraph in enumerate(paragraphs):
