@@ -134,6 +134,7 @@ def _insert(feed: Feed, drafts: Sequence[ArticleDraft], now: datetime) -> dict[s
     """
     ops = connection.ops
     columns = ", ".join(ops.quote_name(Article._meta.get_field(name).column) for name in INSERT_FIELDS)
+    # fetched_at and updated_at alike: extraction takes that as "never updated" (extraction._may_hold_rows).
     stamp = ops.adapt_datetimefield_value(now)
     params: list = []
     for d in drafts:
