@@ -97,14 +97,19 @@ class Alias(models.Model):
 
 class Statement(models.Model):
     # Null when the text does not say who spoke: a wrong attribution is worse than none.
+    # No index of its own: statement_speaker_date_idx leads with speaker_id (extraction writes ~10 rows an article,
+    # so every index kept is paid on each).
     speaker = models.ForeignKey(
-        Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+        Actor, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements", db_index=False
     )
     speaker_text = models.CharField(max_length=300, blank=True, help_text="The speaker as the article names them.")
     text = models.TextField()
     is_direct = models.BooleanField(help_text="Quoted speech (true) or reported speech (false).")
     said_on = models.DateField()
-    article = models.ForeignKey("events.Article", on_delete=models.CASCADE, related_name="statements")
+    # No index of its own: statement_article_text_unique leads with article_id.
+    article = models.ForeignKey(
+        "events.Article", on_delete=models.CASCADE, related_name="statements", db_index=False
+    )
     event = models.ForeignKey(
         "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
     )

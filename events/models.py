@@ -191,7 +191,9 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # The history is read per event (WHERE id = ? ORDER BY history_date): the copies of the foreign keys'
+    # indexes would serve no query and be paid on each of the thousands of rows extraction writes a day.
+    history = HistoricalRecords(excluded_fields=["search_vector"], no_db_index=["place", "merged_into", "reviewed_by"])
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -231,8 +233,10 @@ class ActorRole(models.TextChoices):
 
 
 class EventActor(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="actor_roles")
-    actor = models.ForeignKey("actors.Actor", on_delete=models.CASCADE, related_name="event_roles")
+    # No single-column indexes: event_actor_role_unique leads with event_id, eventactor_actor_event_idx with
+    # actor_id (extraction inserts these by the thousand; each index is paid on every row).
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="actor_roles", db_index=False)
+    actor = models.ForeignKey("actors.Actor", on_delete=models.CASCADE, related_name="event_roles", db_index=False)
     role = models.CharField(max_length=16, choices=ActorRole.choices)
 
     class Meta:
@@ -250,7 +254,9 @@ class EventActor(models.Model):
 
 
 class EventSource(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_sources")
+    # No index of its own: eventsource_event_article_unique leads with event_id. article_id keeps its own, as
+    # eventsource_article_key_unique is partial (an editor's source has no extraction key).
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_sources", db_index=False)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="event_sources")
     # The sentence(s) the event was extracted from: the provenance an editor checks.
     sentence = models.TextField(blank=True)
