@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from actors.models import Actor, Alias, Statement
+from actors.models import Actor, Alias, RejectedName, Statement
 from actors.services import actor_approve, actor_discard, actor_merge
 from events.admin.actions import SurvivorForm, action_page, apply_each
 from events.services.curation import CurationError
@@ -61,7 +61,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Discard selected proposed actors", permissions=["discard"])
     def discard(self, request: HttpRequest, queryset: QuerySet[Actor]) -> None:
-        apply_each(self, request, queryset, actor_discard, "Discarded")
+        apply_each(self, request, queryset, lambda actor: actor_discard(actor, by=request.user), "Discarded")
 
     @admin.action(description="Merge selected duplicates\u2026", permissions=["change"])
     def merge(self, request: HttpRequest, queryset: QuerySet[Actor]) -> HttpResponse | None:
@@ -117,3 +117,18 @@ class StatementAdmin(admin.ModelAdmin):
     @admin.display(description="statement")
     def quote(self, statement: Statement) -> str:
         return Truncator(statement.text).chars(140)
+
+
+@admin.register(RejectedName)
+class RejectedNameAdmin(admin.ModelAdmin):
+    """Names discarded as proposed actors. Deleting one lets extraction propose it again."""
+
+    list_display = ["name", "rejected_by", "rejected_at"]
+    list_select_related = ["rejected_by"]
+    search_fields = ["name", "normalized"]
+    ordering = ["name"]
+    fields = ["name", "normalized", "rejected_by", "rejected_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # rejected by discarding a proposed actor, with its aliases, not typed in

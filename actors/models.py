@@ -1,9 +1,11 @@
-"""Who takes part in the conflict (Actor, with its Aliases) and who said what (Statement)."""
+"""Who takes part in the conflict (Actor, with its Aliases), who said what (Statement), and the names editors
+turned down as actors (RejectedName)."""
 
 from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -85,6 +87,33 @@ class Alias(models.Model):
             # A name resolves to exactly one actor.
             models.UniqueConstraint(fields=["normalized"], name="alias_normalized_unique"),
             models.CheckConstraint(condition=~Q(normalized=""), name="alias_normalized_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class RejectedName(models.Model):
+    """A name an editor discarded as a proposed actor ("Local Sources"): extraction does not propose it again."""
+
+    name = models.CharField(max_length=200)
+    # normalize_name(name), as Alias.normalized: the key extraction looks proposals up by.
+    normalized = models.CharField(max_length=200, editable=False)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # Extraction's lookup: WHERE normalized IN (...) for a chunk's proposals.
+            models.UniqueConstraint(fields=["normalized"], name="rejected_name_normalized_unique"),
+            models.CheckConstraint(condition=~Q(normalized=""), name="rejected_name_normalized_not_empty"),
         ]
 
     def __str__(self) -> str:

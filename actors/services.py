@@ -1,4 +1,4 @@
-"""Writes to actors and their aliases: the gazetteer load (and, later, merging actors)."""
+"""Writes to actors and their aliases: the gazetteer load, and approving, discarding and merging actors."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from actors.models import Actor, ActorKind, ActorStatus, Alias, Statement, hex_colour
+from actors.models import Actor, ActorKind, ActorStatus, Alias, RejectedName, Statement, hex_colour
 from actors.names import normalize_name
 from events.models import Article, ControlZone, EventActor
 from events.services.curation import CurationError
@@ -285,9 +286,12 @@ def actor_approve(actor: Actor) -> Actor:
     return live
 
 
-def actor_discard(actor: Actor) -> None:
+def actor_discard(actor: Actor, *, by: AbstractBaseUser | None = None) -> None:
     """Delete an actor that extraction proposed wrongly, with its aliases and event roles; statements it was
-    credited with become unattributed. Only proposed actors: an active one is merged or edited instead."""
+    credited with become unattributed. Only proposed actors: an active one is merged or edited instead.
+
+    Its names are remembered as rejected (RejectedName), so the next article that mentions them does not propose
+    the same actor again; an editor who changes their mind deletes the rejected name."""
     with transaction.atomic():
         live = Actor.objects.select_for_update().filter(pk=actor.pk).first()
         if live is None:
@@ -299,5 +303,13 @@ def actor_discard(actor: Actor) -> None:
             )
         if live.zones.exists():
             raise CurationError(f"\u201c{live}\u201d controls zones; give them another controller first.")
+        names = {normalize_name(name): name for name in [live.name, *live.aliases.values_list("name", flat=True)]}
+        names.pop("", None)
+        known = set(RejectedName.objects.filter(normalized__in=list(names)).values_list("normalized", flat=True))
+        RejectedName.objects.bulk_create(
+            [RejectedName(name=name[:200], normalized=key, rejected_by=by) for key, name in names.items()
+             if key not in known],
+            ignore_conflicts=True,  # (bulk_create skips save(): normalized is set here)
+        )
         live._change_reason = "Discarded"
         live.delete()

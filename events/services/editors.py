@@ -26,6 +26,8 @@ EDITOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "actors.statement": ("view", "change"),
     "actors.actor": ("view", "add", "change"),
     "actors.alias": ("view", "add", "change", "delete"),
+    # Discarding a proposed actor rejects its names; deleting a rejected name lets extraction propose it again.
+    "actors.rejectedname": ("view", "delete"),
     "events.controlzone": ("view", "add", "change"),
     "events.place": ("view", "add", "change"),
     "events.feed": ("view", "add", "change"),

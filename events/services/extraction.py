@@ -4,7 +4,8 @@ The reading is pure (events/extract/); this module loads the gazetteer, runs the
 then writes each chunk of articles in one short transaction with a constant number of queries (no query per
 article):
 - Article.actors / Article.places / is_relevant / extracted_at (an irrelevant article keeps no mentions);
-- proposed actors for unknown names (Actor.status=proposed with one Alias, so a name is proposed once);
+- proposed actors for unknown names (Actor.status=proposed with one Alias, so a name is proposed once; names editors
+  discarded are remembered as RejectedName and not proposed again);
 - Statements, idempotent by (article, text_key): re-extraction updates them and drops the ones no longer found;
 - candidate Events through EventSource(article, extraction_key): re-extraction updates the article's own
   candidates; a new happening joins an existing candidate or published event when cluster.best_match says it is
@@ -33,7 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
 
-from actors.models import Actor, ActorStatus, Alias, Statement, statement_key
+from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement, statement_key
 from actors.names import normalize_name
 from events.extract.cluster import Signature, best_match, tokens_of
 from events.extract.events import EventCandidate
@@ -234,7 +235,12 @@ def _proposals_write(results: list[tuple[Article, Extraction]], report: ExtractR
                 wanted.setdefault(key, (proposal, article, extraction))
     if not wanted:
         return
-    known = set(Alias.objects.filter(normalized__in=list(wanted)).values_list("normalized", flat=True))
+    # Names already in the gazetteer, and names editors discarded as proposals (RejectedName): both skipped.
+    known = set(
+        Alias.objects.filter(normalized__in=list(wanted)).values_list("normalized", flat=True).union(
+            RejectedName.objects.filter(normalized__in=list(wanted)).values_list("normalized", flat=True)
+        )
+    )
     fresh = {key: item for key, item in wanted.items() if key not in known}
     if not fresh:
         return

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from actors.models import Actor, ActorStatus, Alias, Statement
+from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
 from actors.services import actor_merge
 from events.models import ControlZone, EventActor
 from events.services.curation import CurationError
@@ -58,6 +58,10 @@ def test_approve_and_discard(editor_client, editor):
     said.refresh_from_db()
     assert said.speaker is None  # the statement stays, unattributed
     assert not EventActor.objects.filter(actor_id=junk.pk).exists()
+    rejected = RejectedName.objects.get(name="Local Sources")  # extraction will not propose it again
+    assert rejected.rejected_by == editor
+    page = editor_client.get(reverse("admin:actors_rejectedname_changelist"))
+    assert "Local Sources" in page.content.decode()
 
 
 def test_merge_moves_everything_to_the_survivor(editor_client):

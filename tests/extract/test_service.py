@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actors.models import Actor, ActorStatus, Alias, Statement
-from actors.services import actor_approve
+from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
+from actors.services import actor_approve, actor_discard
 from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
 from events.services.extraction import articles_extract
 from tests.extract.conftest import make_article
@@ -172,6 +172,27 @@ def test_unknown_names_are_proposed_once_and_attached_only_after_approval(gazett
     actor_approve(proposed)  # an editor accepts it: the matcher picks it up on the next run
     articles_extract([article.pk])
     assert proposed in article.actors.all()
+
+
+def test_a_discarded_proposal_is_not_proposed_again(gazetteer_db):
+    text = (
+        "Clashes near Saraqib\n\nThe Free Coast Brigade clashed with Hayat Tahrir al-Sham near Saraqib on Monday, "
+        "the Syrian Observatory for Human Rights said."
+    )
+    article = make_article(text)
+    articles_extract([article.pk])
+    proposed = Actor.objects.get(name="Free Coast Brigade", status=ActorStatus.PROPOSED)
+    actor_discard(proposed)  # an editor: not an actor
+    assert RejectedName.objects.filter(name="Free Coast Brigade").exists()
+
+    articles_extract([article.pk])  # re-extracting the article that proposed it
+    later = make_article(text.replace("Monday", "Thursday"), feed=make_feed("Wire C"))
+    articles_extract([later.pk])  # and another article naming it
+    assert not Actor.objects.filter(name__iexact="Free Coast Brigade").exists()
+
+    RejectedName.objects.filter(name="Free Coast Brigade").delete()  # the editor changes their mind
+    articles_extract([later.pk])
+    assert Actor.objects.filter(name="Free Coast Brigade", status=ActorStatus.PROPOSED).exists()
 
 
 def test_matcher_follows_gazetteer_changes(gazetteer_db):
