@@ -250,7 +250,9 @@ class EventActor(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.role}: {self.actor_id}"
+        # The actor's name when it came with the row (the admin inline selects it), else its id: never a query.
+        actor = self._state.fields_cache.get("actor")
+        return f"{self.get_role_display()}: {actor.name if actor is not None else f'actor #{self.actor_id}'}"
 
 
 class EventSource(models.Model):

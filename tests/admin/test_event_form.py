@@ -104,3 +104,11 @@ def test_place_autocomplete_finds_other_spellings(editor_client):
         {"term": "Sheikhoun", "app_label": "events", "model_name": "event", "field_name": "place"},
     ).json()
     assert [r["text"] for r in found["results"]] == ["Khan Shaykhun"]
+
+
+def test_actor_rows_are_labelled_with_the_role_and_the_actors_name(editor_client):
+    russia = make_actor("Russia")
+    event = make_event(actors=[(russia, ACTOR1)])
+    html = editor_client.get(_change_url(event)).content.decode()
+    assert "Actor 1 (initiator): Russia" in html
+    assert f"actor1: {russia.pk}" not in html
