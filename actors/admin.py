@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,7 +25,7 @@ class AliasInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "status", "parent", "country", "created_at"]
+    list_display = ["name", "kind", "status", "parent", "country", "created_at", "events_link"]
     list_select_related = ["parent"]
     # status=proposed is the queue of names extraction met that are not in the gazetteer.
     list_filter = ["status", "kind"]
@@ -44,6 +46,12 @@ class ActorAdmin(SimpleHistoryAdmin):
         "designations",
         "source",
     ]
+
+    @admin.display(description="events")
+    def events_link(self, actor: Actor) -> str:
+        # The event list's actor filter (its members' events included); a link, not a count: no query per row.
+        url = reverse("admin:events_event_changelist") + f"?actor={actor.pk}"
+        return format_html('<a href="{}">events</a>', url)
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

@@ -94,5 +94,15 @@ def test_queue_filters_and_search(editor_client):
     assert listed(feed=str(wire.pk)) == {a.pk}
     # An actor's filter includes its members: Russia finds the Aerospace Forces' strike.
     assert listed(actor=str(russia.pk)) == {a.pk}
+    assert listed(actor=str(pilot.pk)) == {a.pk}  # a member is filtered on from the actors list's link
+    # The sidebar offers the parties, not every member, medium and monitor of the gazetteer.
+    afp = make_actor("Agence France-Presse")
+    afp.kind = "media"
+    afp.save()
+    specs = editor_client.get(QUEUE).context["cl"].filter_specs
+    choices = [name for _, name in next(f for f in specs if f.parameter_name == "actor").lookup_choices]
+    assert "Russia" in choices and "Russian Aerospace Forces" not in choices and "Agence France-Presse" not in choices
+    actors_page = editor_client.get(reverse("admin:actors_actor_changelist")).content.decode()
+    assert f'href="{QUEUE}?actor={pilot.pk}"' in actors_page
     assert listed(q="west of Aleppo") == {b.pk}  # a source's title
     assert listed(q="Saraqib") == {a.pk}
