@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from events.extract.folding import fold_key
+from events.extract.gazetteer import PlaceRecord
 
 _STOP_WORDS = (
     "a an the of in on at to for from by with and or but as is are was were be been being has have had it its "
@@ -98,3 +99,12 @@ def best_match(candidate: Signature, existing: list[tuple[int, Signature]]) -> i
         if best is None or ranked > best:
             best = ranked
     return -best[2] if best else None
+
+
+def place_within(inner: PlaceRecord, outer: PlaceRecord) -> bool:
+    """Whether the gazetteer puts ``inner`` inside ``outer``: a town, site or area of a governorate is in it
+    (its admin1). The gazetteer knows no other nesting (a district or a city holds nothing)."""
+    return (
+        outer.kind == "governorate" and inner.kind != "governorate" and inner.country == outer.country
+        and bool(inner.admin1) and inner.admin1.casefold() == outer.admin1.casefold()
+    )

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from events.extract.cluster import place_within
 from events.extract.dates import DateMention
 from events.extract.folding import fold_key
 from events.extract.gazetteer import Gazetteer
@@ -30,6 +31,11 @@ from events.models import ActorRole, DatePrecision, GeoPrecision
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s(?:while|whereas|but|although|though|because)\s")
 _STATE_DEPTH = 6
+_BY = re.compile(r"(?:^|\s)by(?:\s+the)?\s+$", re.IGNORECASE)
+# News outlets report events; "ANKARA (Anadolu Agency) - ..." does not make the agency a party to them.
+_REPORTER_KINDS = frozenset({"media"})
+MAX_LABEL = 120
+_MAX_PARTIES = 3  # more names than this make a list, not a title: the label names actor1 and actor2 instead
 # A keyword right after a definite or demonstrative word ("the fighting", "this attack") may refer back.
 _ANAPHORA = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hese|[Tt]hose|[Tt]hat|[Ss]uch)\s+(?:[\w-]+\s+)?$")
 
@@ -59,6 +65,7 @@ class EventCandidate:
     text: str = ""  # the source sentence(s): provenance for editors
     placed: bool = True  # the place was named in the sentence (not a fallback)
     dated: bool = True  # the date was written in the sentence (not the article's date)
+    spread: bool = False  # the place is a governorate the happenings are spread over ("across Idlib province")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +134,11 @@ class _Typist:
             return False
         if _found(rules.background_before, " ".join(lead[-rules.background_window:])):
             return False
+        if _found(rule.excludes_before, " ".join(lead[-2:])):
+            return False
         c_start, c_end = reading.clause
+        if rule.subject_before and not any(c_start <= m.start < trigger.start for m in reading.actors):
+            return False
         if rule.requires_place and not any(
             (c_start <= m.start and m.end <= c_end) or (reading.scope[0] <= m.start and m.end <= reading.scope[1])
             for m in places
@@ -150,9 +161,19 @@ class _Typist:
         actor1: int | None = None
         actor2: int | None = None
         for mention in ordered:
-            before_word = sentence.text[: max(0, mention.start - sentence.start)].split()[-1:]
-            if mention.start >= trigger.end and before_word == ["by"] and actor1 is None:
-                actor1 = mention.target  # "was shelled by government forces"
+            before_words = sentence.text[max(0, mention.start - sentence.start - 8):mention.start - sentence.start]
+            if mention.start >= trigger.end and _BY.search(before_words) and actor1 is None:
+                actor1 = mention.target  # "was shelled by government forces", "air strikes by the Russian air force"
+        if reading.rule.roles == "initiator":
+            # "Convoys of government troops moved towards ...": the side that moves is the initiator, wherever
+            # the sentence names it; nobody is a target.
+            if actor1 is None:
+                before = [m for m in ordered if m.start < trigger.start]
+                actor1 = (before[-1] if before else ordered[0]).target if ordered else None
+            if actor1 is None:
+                return []
+            return [(actor1, ActorRole.ACTOR1)] + [(m.target, ActorRole.ASSOCIATED) for m in ordered
+                                                   if m.target != actor1]
         for mention in ordered:
             if self.gazetteer.actors[mention.target].kind == "civilians":
                 actor2 = actor2 or mention.target  # civilians are targets, whatever the word order
@@ -174,22 +195,30 @@ class _Typist:
     def place(
         self, reading: _Reading, sentence: Sentence, places: list[Mention], primary: Mention | None,
         venue: Mention | None,
-    ) -> tuple[int | None, int, bool]:
-        """(place id, geo precision, named in the sentence). Diplomacy happens at its venue when the article
-        names one; otherwise the most specific place in the keyword's clause, then in the reported speech, then
-        in the sentence, then the rule's fallback."""
+    ) -> tuple[int | None, int, bool, bool]:
+        """(place id, geo precision, named in the sentence, spread over it). Diplomacy happens at its venue when
+        the article names one; otherwise the most specific place in the keyword's clause, then in the reported
+        speech, then in the sentence, then the rule's fallback. "Spread" is a governorate said as the extent of
+        many happenings ("in towns across Idlib province"), not as the place of one."""
         rule, trigger = reading.rule, reading.trigger
         if rule.place_prefer_venue and venue is not None:
-            return venue.target, self._precision(venue, fallback=False), True
+            return venue.target, self._precision(venue, fallback=False), True, False
         for low, high in (reading.clause, reading.scope, (sentence.start, sentence.end)):
             near = [m for m in places if low <= m.start and m.end <= high]
             if near:
-                best = min(near, key=lambda m: (self._is_region(m), _distance(m, trigger), m.start))
-                return best.target, self._precision(best, fallback=False), True
+                # A governorate only when nothing closer is named; "the Jabal al-Akrad hills" is the hills.
+                best = min(near, key=lambda m: (self._is_governorate(m), _distance(m, trigger), m.start))
+                spread = self._is_governorate(best) and _found(
+                    self.rules.place_spread, " ".join(sentence.text[:best.start - sentence.start].split()[-2:])
+                )
+                return best.target, self._precision(best, fallback=False), True, spread
         fallback = {"venue": venue or primary, "article": primary, "none": None}[rule.place_fallback]
         if fallback is None:
-            return None, GeoPrecision.REGION, False
-        return fallback.target, self._precision(fallback, fallback=True), False
+            return None, GeoPrecision.REGION, False, False
+        return fallback.target, self._precision(fallback, fallback=True), False, False
+
+    def _is_governorate(self, mention: Mention) -> bool:
+        return self.gazetteer.places[mention.target].kind == "governorate"
 
     def _is_region(self, mention: Mention) -> bool:
         return self.gazetteer.places[mention.target].kind == "governorate" or mention.scope == "region"
@@ -211,6 +240,45 @@ class _Typist:
             best = min(chosen, key=lambda d: _distance(d, trigger))
             return best.value, best.precision, True
         return self.published, DatePrecision.WEEK, False
+
+    def label(self, reading: _Reading, sentence: Sentence, roles: list[tuple[int, str]]) -> str:
+        """What happened and who did it, as the sentence says it: the rule's first label template whose keyword
+        and words are in the sentence and whose names the roles give; else the rule's plain label. Outside
+        'parties' rules only actors named in the keyword's clause are named ("Russian warplanes bombed Saraqib,
+        killing 12 civilians": the strike is by the Russian forces; the civilians are a consequence)."""
+        rule = reading.rule
+        if not rule.labels:
+            return rule.label
+        if rule.roles == "parties":
+            usable = [a for a, _ in roles]
+        else:
+            low, high = reading.clause
+            in_clause = {m.target for m in reading.actors if low <= m.start and m.end <= high}
+            usable = [a for a, _ in roles if a in in_clause]
+        names: dict[str, str] = {}
+        for actor_id, role in roles:
+            if actor_id in usable and role in (ActorRole.ACTOR1, ActorRole.ACTOR2):
+                names[str(role)] = self._name(actor_id)
+        if 2 <= len(usable) <= _MAX_PARTIES:
+            named = [self._name(a) for a in usable]
+            names["parties"] = f"{', '.join(named[:-1])} and {named[-1]}"
+        keyword = fold_key(sentence.text[reading.trigger.start - sentence.start:reading.trigger.end - sentence.start])
+        scope = (reading.scope[0] - sentence.start, reading.scope[1] - sentence.start)
+        for option in rule.labels:
+            if not option.fields <= names.keys() or (option.keywords and keyword not in option.keywords):
+                continue
+            if option.requires_any is not None and not _found(option.requires_any, sentence.text, *scope):
+                continue
+            text = option.template.format_map(names)
+            if len(text) <= MAX_LABEL:
+                return text[0].upper() + text[1:]
+        return rule.label
+
+    def _name(self, actor_id: int) -> str:
+        """The actor's name as a title reads it: "Civilians (Syria)" is "civilians"."""
+        actor = self.gazetteer.actors[actor_id]
+        name = actor.name.split(" (")[0]
+        return name.lower() if actor.kind == "civilians" else name
 
     def fatalities(self, sentence: Sentence) -> int | None:
         for pattern in self.rules.fatality_patterns:
@@ -290,6 +358,9 @@ def events_find(
             continue
         places = places_by_sentence[sentence.index]
         statement = statements.get(sentence.index)
+        actors = [
+            m for m in actors_by_sentence[sentence.index] if gazetteer.actors[m.target].kind not in _REPORTER_KINDS
+        ]
         # "The fighting centred on ..." refers back to a happening already found: it adds to that one, and the
         # sentence may still report a new one elsewhere ("..., and the army responded with artillery").
         best: _Reading | None = None
@@ -303,7 +374,7 @@ def events_find(
                 earlier = next((c for c in reversed(found) if c.rule_id == rule_id), None) if anaphoric else None
                 if earlier is None and best and best.rule.priority >= rule.priority:
                     continue
-                reading = _reading(sentence, trigger, rule, statement, actors_by_sentence[sentence.index], typist)
+                reading = _reading(sentence, trigger, rule, statement, actors, typist)
                 if not typist.admissible(reading, sentence, places):
                     continue
                 if earlier is None:
@@ -328,6 +399,7 @@ def events_find(
                 candidate.occurred_on, candidate.date_precision, True
             )
         target.confidence = round(min(0.95, max(target.confidence, candidate.confidence) + 0.05), 2)
+    found = _nested_joined(found, gazetteer)
     # "Rebels pulled out of Khan Shaykhun" is part of "troops recaptured Khan Shaykhun", not a second event.
     kept = [
         c for c in found
@@ -341,6 +413,42 @@ def events_find(
     return kept
 
 
+def _nested_joined(found: list[EventCandidate], gazetteer: Gazetteer) -> list[EventCandidate]:
+    """One article telling one happening at a place and again at a wider place that holds it ("clashes in the
+    Jabal al-Akrad hills", "in the Latakia hills") on the same day is one event, at the more precise place.
+    Protests "in towns across Idlib province" are many happenings: the one in Saraqib is one of them, not the
+    same."""
+    if len(found) < 2:
+        return found
+    places = gazetteer.places
+    dropped: set[int] = set()
+    for outer in found:
+        if outer.spread or outer.place_id is None or places[outer.place_id].kind != "governorate":
+            continue  # only a governorate holds other places in the gazetteer: most candidates stop here
+        inner = next(
+            (
+                c for c in found
+                if c is not outer and id(c) not in dropped and c.place_id is not None
+                and (c.event_type, c.sub_event_type, c.occurred_on)
+                == (outer.event_type, outer.sub_event_type, outer.occurred_on)
+                and place_within(places[c.place_id], places[outer.place_id])
+            ),
+            None,
+        )
+        if inner is None:
+            continue
+        dropped.add(id(outer))
+        if not set(outer.sentences) <= set(inner.sentences):
+            inner.sentences = sorted({*inner.sentences, *outer.sentences})
+            inner.text = f"{inner.text} {outer.text}"
+        known = {a for a, _ in inner.actors}
+        inner.actors += [(a, ActorRole.ASSOCIATED) for a, _ in outer.actors if a not in known]
+        if inner.fatalities is None:
+            inner.fatalities = outer.fatalities
+        inner.confidence = round(min(0.95, max(inner.confidence, outer.confidence) + 0.05), 2)
+    return [c for c in found if id(c) not in dropped]
+
+
 def _candidate(
     reading: _Reading, sentence: Sentence, places: list[Mention], dates: list[DateMention],
     primary: Mention | None, venue: Mention | None, typist: _Typist,
@@ -352,13 +460,14 @@ def _candidate(
         actor1 = next((a for a, role in roles if role == ActorRole.ACTOR1), None)
         variant = "state" if actor1 is not None and typist.is_state(actor1) else "default"
         event_type, sub_type = rule.by_actor1.get(variant, (event_type, sub_type))
-    place_id, precision, placed = typist.place(reading, sentence, places, primary, venue)
+    place_id, precision, placed, spread = typist.place(reading, sentence, places, primary, venue)
     occurred_on, date_precision, dated = typist.when(reading, dates)
     fatalities = typist.fatalities(sentence) if event_type in typist.rules.violent_types else None
     confidence = rule.confidence + 0.1 * placed + 0.1 * dated + 0.05 * bool(roles) + 0.05 * (fatalities is not None)
     return EventCandidate(
-        key="", rule_id=rule.id, label=rule.label, event_type=event_type, sub_event_type=sub_type,
-        place_id=place_id, geo_precision=precision, occurred_on=occurred_on, date_precision=date_precision,
+        key="", rule_id=rule.id, label=typist.label(reading, sentence, roles), event_type=event_type,
+        sub_event_type=sub_type, place_id=place_id, geo_precision=precision, occurred_on=occurred_on,
+        date_precision=date_precision,
         fatalities=fatalities, confidence=round(min(0.95, confidence), 2), actors=roles,
-        sentences=[sentence.index], text=sentence.text, placed=placed, dated=dated,
+        sentences=[sentence.index], text=sentence.text, placed=placed, dated=dated, spread=spread,
     )

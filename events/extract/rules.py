@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,20 @@ class RulesError(ValueError):
     """A rules file is malformed; the message names the file and the entry."""
 
 
+LABEL_FIELDS = frozenset({"actor1", "actor2", "parties"})
+
+
+@dataclass(frozen=True)
+class LabelTemplate:
+    """One way to name what happened ("{actor1} and {actor2} agree on ceasefire"), used when its conditions hold
+    and the sentence gives every name it needs."""
+
+    template: str
+    fields: frozenset[str]
+    keywords: frozenset[str] = frozenset()  # folded; the keyword that typed the event must be one of them
+    requires_any: re.Pattern[str] | None = None  # one of these in the sentence (or the reported speech)
+
+
 @dataclass(frozen=True)
 class EventRule:
     id: str
@@ -34,7 +49,7 @@ class EventRule:
     event_type: str
     sub_event_type: str
     priority: int
-    roles: str  # "attack" or "parties"
+    roles: str  # "attack", "initiator" or "parties"
     place_fallback: str  # "venue", "article" or "none"
     hypothetical_ok: bool
     confidence: float
@@ -46,6 +61,9 @@ class EventRule:
     min_actors: int = 0  # distinct actors the sentence must name (two parties to an agreement)
     place_prefer_venue: bool = False  # diplomacy: the venue abroad named in the article, when there is one
     suppressed_by: tuple[str, ...] = ()  # rule ids that, at the same place in the article, already tell it
+    labels: tuple[LabelTemplate, ...] = ()  # tried in order; 'label' when none fits
+    subject_before: bool = False  # an actor is named before the keyword in its clause ("Turkey lists HTS")
+    excludes_before: re.Pattern[str] | None = None  # words right before the keyword that rule it out ("is listed")
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,7 @@ class Rules:
     trailing_max_words: int
     place_prefixes: dict[str, str]
     place_suffixes: dict[str, str]
+    place_spread: re.Pattern[str] | None  # "across Idlib province": many places of it, not one happening there
     event_rules: dict[str, EventRule]
     triggers: ahocorasick.Automaton  # folded keyword -> (length, rule ids or () for an ignored phrase)
     hypothetical: re.Pattern[str]
@@ -118,6 +137,17 @@ def phrases_pattern(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str] | N
     return re.compile(rf"(?<![^\W_])(?:{alternation})(?![^\W_])", re.IGNORECASE)
 
 
+def _label_template(entry: dict, source: str, rule_id: str) -> LabelTemplate:
+    template = entry["template"]
+    fields = frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name is not None)
+    if not fields <= LABEL_FIELDS:
+        raise RulesError(f"{source}: rule {rule_id!r}: label {template!r} uses {sorted(fields - LABEL_FIELDS)}")
+    return LabelTemplate(
+        template=template, fields=fields, keywords=frozenset(fold_key(k) for k in entry.get("keywords", [])),
+        requires_any=phrases_pattern(entry.get("requires_any", [])),
+    )
+
+
 def _event_rule(entry: dict, source: str) -> EventRule:
     try:
         rule = EventRule(
@@ -137,6 +167,9 @@ def _event_rule(entry: dict, source: str) -> EventRule:
             min_actors=int(entry.get("min_actors", 0)),
             place_prefer_venue=bool(entry.get("place_prefer_venue", False)),
             suppressed_by=tuple(entry.get("suppressed_by", [])),
+            labels=tuple(_label_template(t, source, entry["id"]) for t in entry.get("labels", [])),
+            subject_before=bool(entry.get("subject_before", False)),
+            excludes_before=phrases_pattern(entry.get("excludes_before", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesError(f"{source}: rule {entry.get('id', '?')!r} is missing or has a bad field: {exc}") from exc
@@ -145,7 +178,7 @@ def _event_rule(entry: dict, source: str) -> EventRule:
         allowed = [s.value for s in SUB_EVENT_TYPES.get(event_type, [])]
         if sub_type not in allowed:
             raise RulesError(f"{source}: rule {rule.id!r}: {event_type!r} / {sub_type!r} is not in ACLED's taxonomy")
-    if rule.roles not in ("attack", "parties") or rule.place_fallback not in ("venue", "article", "none"):
+    if rule.roles not in ("attack", "initiator", "parties") or rule.place_fallback not in ("venue", "article", "none"):
         raise RulesError(f"{source}: rule {rule.id!r}: unknown roles or place_fallback")
     return rule
 
@@ -227,6 +260,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         trailing_max_words=int(speech.get("trailing_max_words", 6)),
         place_prefixes={fold_key(k): v for k, v in modifiers["prefixes"].items()},
         place_suffixes={fold_key(k): v for k, v in modifiers["suffixes"].items()},
+        place_spread=phrases_pattern(modifiers.get("spread", [])),
         event_rules=event_rules,
         triggers=triggers,
         hypothetical=phrases_pattern(events["hypothetical"]),

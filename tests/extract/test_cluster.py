@@ -35,3 +35,18 @@ def test_unrelated_text_on_the_next_day_does_not_match():
 def test_best_match_prefers_the_closest_date():
     existing = [(10, _sig(REPORT, day=3)), (11, _sig(REPORT, day=4))]
     assert best_match(_sig(STRIKE), existing) == 11
+
+
+def test_a_place_lies_within_the_governorate_it_belongs_to_and_nowhere_else():
+    from events.extract.cluster import place_within
+    from events.extract.gazetteer import PlaceRecord
+
+    latakia_governorate = PlaceRecord(1, "latakia-governorate", "Latakia Governorate", "governorate", admin1="Latakia")
+    latakia = PlaceRecord(2, "latakia", "Latakia", "city", admin1="Latakia")
+    akrad = PlaceRecord(3, "jabal-al-akrad", "Jabal al-Akrad", "other", admin1="Latakia")
+    idlib_governorate = PlaceRecord(4, "idlib-governorate", "Idlib Governorate", "governorate", admin1="Idlib")
+    assert place_within(akrad, latakia_governorate) and place_within(latakia, latakia_governorate)
+    assert not place_within(akrad, idlib_governorate)
+    assert not place_within(akrad, latakia)  # a city holds nothing in the gazetteer
+    assert not place_within(latakia_governorate, latakia_governorate)
+    assert not place_within(latakia_governorate, akrad)

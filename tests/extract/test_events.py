@@ -136,3 +136,121 @@ def test_bad_rules_files_are_clear_errors(tmp_path):
     path.write_text("{not json")
     with pytest.raises(RulesError, match=r"event_rules\.json"):
         rules_load.__wrapped__(tmp_path / "rules")
+
+
+# --- On the shipped gazetteer: titles, places inside governorates, roles, designations ----------------------------
+@pytest.fixture(scope="module")
+def shipped():
+    """read(text) on the gazetteer the tracker ships (Latakia, Jabal al-Akrad, Hmeimim, Sochi...)."""
+    from events.extract.gazetteer import gazetteer_from_files
+    from events.extract.matcher import Matcher
+    from events.extract.pipeline import extract
+    from events.management.commands.eval_extraction import ACTORS_FILE, PLACES_FILE
+
+    matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
+
+    def _read(body: str, published: date = date(2018, 9, 14)):
+        return extract("Idlib report", body, published, matcher).events
+
+    _read.gazetteer = matcher.gazetteer
+    return _read
+
+
+def _roles(read, event):
+    return [(read.gazetteer.actors[a].slug, role) for a, role in event.actors]
+
+
+@pytest.mark.parametrize(
+    ("body", "label"),
+    [
+        ("Russian President Vladimir Putin and Turkish President Recep Tayyip Erdoğan agreed in Sochi on Monday "
+         "to create a demilitarised zone between government forces and rebels in Idlib.",
+         "Vladimir Putin and Recep Tayyip Erdoğan agree on demilitarised zone"),
+        ("The presidents of Russia, Turkey and Iran failed to agree on a ceasefire for Idlib at a summit in Tehran "
+         "on Friday.", "Russia, Turkey and Iran hold summit"),
+        ("Air defences at the Hmeimim air base in Latakia province shot down drones launched towards it from the "
+         "Idlib de-escalation zone, the Russian Defence Ministry said.", "Drones shot down"),
+        # The civilians are who was killed, in another clause: the strike is by the Russian forces, not "on" them.
+        ("Russian warplanes struck rebel-held areas in western Idlib on Tuesday, killing 12 civilians.",
+         "Air strikes by Russian Armed Forces"),
+        ("Government forces recaptured Khan Shaykhun on Wednesday.", "Syrian government takes control"),
+        ("A car bomb exploded in the centre of Idlib on Monday, killing seven people.", "Car bomb explosion"),
+        ("Turkish troops set up a new observation post near Morek on Tuesday.",
+         "Turkish Armed Forces sets up observation post"),
+        # Nobody named in the sentence: the rule's own words, nothing made up.
+        ("Air strikes hit Saraqib on Tuesday.", "Air strikes"),
+    ],
+)
+def test_the_title_says_what_happened_and_who_did_it(shipped, body, label):
+    (event,) = shipped(body)
+    assert event.label == label
+    assert len(event.label) <= 120
+
+
+def test_a_clash_told_at_a_place_and_again_at_its_governorate_is_one_event_at_the_place(shipped):
+    body = (
+        "Government forces and rebel fighters clashed on Friday in the Jabal al-Akrad hills of northern Latakia, "
+        "according to the Syrian Observatory for Human Rights.\n\n"
+        "The National Liberation Front said its fighters repelled an attempt by government troops to advance in "
+        "the Latakia hills."
+    )
+    (event,) = shipped(body)
+    assert (event.sub_event_type, shipped.gazetteer.places[event.place_id].slug) == ("Armed clash", "jabal-al-akrad")
+    assert event.sentences == [1, 2]  # both reports stay the event's sources
+
+
+def test_protests_across_a_governorate_and_in_one_of_its_towns_stay_two_events(shipped):
+    body = (
+        "Thousands of people took to the streets in towns across Idlib province on Friday to protest.\n\n"
+        "In Maarat al-Numan, protesters chanted slogans against the government."
+    )
+    places = sorted(shipped.gazetteer.places[e.place_id].slug for e in shipped(body))
+    assert places == ["idlib-governorate", "maarat-al-numan"]
+
+
+def test_the_side_building_up_troops_is_the_initiator(shipped):
+    body = (
+        "Convoys of Syrian government troops, tanks and artillery moved during the past week towards the fronts "
+        "around Idlib province, according to the Syrian Observatory for Human Rights."
+    )
+    (event,) = shipped(body)
+    assert event.sub_event_type == "Other"
+    assert _roles(shipped, event) == [("syrian-government", ActorRole.ACTOR1)]
+    assert event.label == "Troop build-up by Syrian government"
+
+
+def test_listing_a_group_as_terrorist_is_a_change_to_the_group(shipped):
+    body = (
+        "Turkey designated Hayat Tahrir al-Sham as a terrorist organisation in a presidential decree published "
+        "on Friday."
+    )
+    (event,) = shipped(body, published=date(2018, 8, 31))
+    assert (event.event_type, event.sub_event_type) == ("Strategic developments", "Change to group/activity")
+    assert _roles(shipped, event) == [("turkey", ActorRole.ACTOR1), ("hayat-tahrir-al-sham", ActorRole.ACTOR2)]
+    assert event.label == "Turkey lists Hayat Tahrir al-Sham as terrorist group"
+    assert event.occurred_on == date(2018, 8, 31)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # The wire's background line about a group is not a new designation.
+        "Hayat Tahrir al-Sham, which is designated as a terrorist organisation by the United Nations, controls "
+        "most of Idlib.",
+        "Hayat Tahrir al-Sham, listed by Turkey as a terrorist group, controls most of Idlib.",
+        "Russia urged Turkey to list Hayat Tahrir al-Sham as a terrorist organisation.",
+        "Turkey has not designated Hayat Tahrir al-Sham a terrorist organisation.",
+    ],
+)
+def test_background_and_wished_for_designations_make_no_event(shipped, body):
+    assert [e.sub_event_type for e in shipped(body)] == []
+
+
+def test_a_label_template_with_an_unknown_name_is_a_clear_error(tmp_path):
+    shutil.copytree(RULES_DIR, tmp_path / "rules")
+    path = tmp_path / "rules" / "event_rules.json"
+    data = json.loads(path.read_text())
+    data["rules"][0]["labels"] = [{"template": "{attacker} shoots down drones"}]
+    path.write_text(json.dumps(data))
+    with pytest.raises(RulesError, match="attacker"):
+        rules_load(tmp_path / "rules")
