@@ -48,6 +48,7 @@ def test_each_confirmed_subscriber_gets_one_message_with_its_own_unsubscribe_lin
     assert f"https://tracker.example.org/events/{known_week.e3.id}/" in message.body
     assert "https://tracker.example.org/map/?date=2025-04-01" in message.body
     assert "https://tracker.example.org/summaries/2025-W14/" in message.body
+    assert "- Wed 2 Apr:" in message.body and "Wed 2 Apr:" in message.alternatives[0][0]
     assert f'href="https://tracker.example.org/events/{known_week.e3.id}/"' in message.alternatives[0][0]
     assert SummaryDelivery.objects.filter(summary=summary, sent_at__isnull=False).count() == 3
 

@@ -38,6 +38,10 @@ def test_detail_page_shows_the_weeks_figures(client, known_week, publish):
     assert "\u201cWe will restore security to every village.\u201d" in html
     assert f'href="/actors/{known_week.saa.slug}/"' in html
     assert '<a href="/map/?date=2025-04-01">before</a> / <a href="/map/?date=2025-04-02">after</a>' in html
+    # Days as a reader writes them (the year is in the heading), not ISO dates.
+    assert "Wed 2 Apr:" in text and "2025-04-02:" not in text
+    assert re.search(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ (Mar|Apr) \u00b7 Battles", text)
+    assert not re.search(r"\b2025-0\d-\d\d( \u00b7|,)", text)  # events' and statements' days
     assert re.search(r"Hayat Tahrir al-Sham ?: 3 events", text)
 
 
