@@ -111,6 +111,15 @@ class Rules:
     # Words without which a sentence cannot hold a statement, a date or a proposed name (cues.py).
     cues: ahocorasick.Automaton
     according_keys: tuple[str, ...] | None
+    # The edges of a speaker phrase and what "the monitor" / "he" can stand for (statements.py).
+    relative_openers: frozenset[str] = frozenset()
+    adverbial_openers: frozenset[str] = frozenset()
+    adverbial_max_words: int = 4
+    speech_complements: frozenset[str] = frozenset()
+    closing_verbs: frozenset[str] = frozenset()
+    clause_words: frozenset[str] = frozenset()
+    descriptions: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)  # kinds, name words
+    spokesperson_persons: frozenset[str] = frozenset()
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -283,4 +292,18 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             *((w, NAME) for w in first_words([*patterns["heads"], *patterns["leading"], *titles["titles"]])),
         ]),
         according_keys=insensitive_keys(speech["according_to"]),
+        relative_openers=frozenset(speech.get("relative_openers", [])),
+        adverbial_openers=frozenset(speech.get("adverbial_openers", [])),
+        adverbial_max_words=int(speech.get("adverbial_max_words", 4)),
+        speech_complements=frozenset(speech.get("speech_complements", [])),
+        closing_verbs=frozenset(speech.get("closing_verbs", [])),
+        clause_words=frozenset(speech.get("clause_words", [])),
+        descriptions={
+            # Keyed as statements.py reads words (lower-cased, hyphens kept); names are compared folded.
+            " ".join(phrase.lower().split()): (
+                frozenset(entry["kinds"]), tuple(fold_key(w) for w in entry.get("name_words", []))
+            )
+            for phrase, entry in speech.get("definite_descriptions", {}).items()
+        },
+        spokesperson_persons=frozenset(fold_key(w) for w in titles.get("spokesperson_persons", [])),
     )

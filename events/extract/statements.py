@@ -21,12 +21,15 @@ from datetime import date
 from itertools import islice
 
 from events.extract.dates import DateMention
+from events.extract.folding import fold_key
 from events.extract.gazetteer import Gazetteer
 from events.extract.matcher import Mention
 from events.extract.rules import Rules
 from events.extract.sentences import Sentence
 
-_WORD = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*\.?|[,;:\"\u201c\u201d()\[\]\u2014]")
+# Possessive quantifiers: the same tokens (nothing after a run is required, so giving back never helps), found
+# faster.
+_WORD = re.compile(r"[^\W_]++(?:['\u2019.\-][^\W_]++)*+\.?+|[,;:\"\u201c\u201d()\[\]\u2014]")
 _BOUNDARY_TOKENS = frozenset(",;:\"\u201c\u201d()[]\u2014")
 _QUOTE = re.compile(r"\"([^\"\n]+)\"|\u201c([^\u201d\n]+)\u201d")
 _ONLY_QUOTE = re.compile(r"^\s*[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]\s*[.!?]?\s*$")
@@ -36,6 +39,8 @@ _BOUNDARY_MARK = re.compile(r"[,;:\"\u201c\u201d()\[\]\u2014]")
 _FROM_START = object()  # _verb_from: read the speaker phrase again from the start of the sentence
 # What a bare quote (_ONLY_QUOTE) starts with; sentences are stripped.
 _OPENERS = "\"\u201c"
+# A closing attribution ("..., local activists said.") is at most this many characters from the sentence's end.
+_CLOSING_TAIL = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,17 +82,25 @@ class _Reader:
         self.max_filler = rules.max_filler_words
         self.fillers = rules.filler_set
         self.paragraph = -1
+        # Who the paragraph (and the one before it) named: mentions, and speakers it referred to without a name.
         self.persons: set[int] = set()
         self.organisations: set[int] = set()
-        self.last_speaker: tuple[int, int] | None = None  # (sentence index, actor id)
+        self.before_persons: set[int] = set()
+        self.before_organisations: set[int] = set()
+        # (last word of the speaker phrase, speaker): "Turkey's defence ministry said" makes Turkey "the ministry".
+        self.spoken: list[tuple[str, int]] = []
+        self.before_spoken: list[tuple[str, int]] = []
+        # (sentence index, paragraph, actor id, spoke through an unnamed person: "an NFL commander said")
+        self.last_speaker: tuple[int, int, int, bool] | None = None
+        self.through_person = False  # set by _speaker for the speaker it returns
 
     # -- context ---------------------------------------------------------------------------------------------
     def _enter(self, sentence: Sentence) -> None:
         if sentence.paragraph != self.paragraph:
             self.paragraph = sentence.paragraph
-            self.persons = set()
-            self.organisations = set()
-            self.last_speaker = None
+            self.before_persons, self.persons = self.persons, set()
+            self.before_organisations, self.organisations = self.organisations, set()
+            self.before_spoken, self.spoken = self.spoken, []
 
     def _is_person(self, actor_id: int) -> bool:
         return self.gazetteer.actors[actor_id].kind == "person"
@@ -95,10 +108,10 @@ class _Reader:
     # -- pieces ----------------------------------------------------------------------------------------------
     def _tokens(self, sentence: Sentence, start: int, end: int, limit: int | None = None) -> list[_Token]:
         # Lower-casing is enough here: keys are only compared with the ASCII word lists of the rules.
+        # The bound name in the call, not a nested loop over (m.group(),): a fifth of the cost of tokenising.
         return [
-            _Token(*m.span(), word, word.lower())
+            _Token(m.start(), m.end(), word := m.group(), word.lower())
             for m in islice(_WORD.finditer(sentence.text, start, end), limit)
-            for word in (m.group(),)
         ]
 
     def _strip_fillers_end(self, tokens: list[_Token]) -> tuple[list[_Token], bool]:
@@ -144,10 +157,79 @@ class _Reader:
                 return tokens[i + 1:]
         return tokens
 
+    def _strip_leading(self, sentence: Sentence, tokens: list[_Token], dates: list[DateMention]) -> list[_Token]:
+        """Drop leading time phrases: fillers ("On Monday", "Later", "In a statement") and a date, after an
+        adverbial opener or not ("On 4 September")."""
+        rules = self.rules
+        changed = True
+        while tokens and changed:
+            changed = False
+            if tokens[0].key in rules.filler_first_words:
+                for size in range(min(self.max_filler, len(tokens)), 0, -1):
+                    if " ".join(t.key for t in tokens[:size]) in self.fillers:
+                        tokens = tokens[size:]
+                        changed = True
+                        break
+                if changed:
+                    continue
+            if dates:
+                skip = 1 if tokens[0].key in rules.adverbial_openers and len(tokens) > 1 else 0
+                position = sentence.start + tokens[skip].start
+                for mention in dates:
+                    if mention.start == position:
+                        end = mention.end - sentence.start
+                        tokens = [t for t in tokens[skip:] if t.start >= end]
+                        changed = True
+                        break
+        return tokens
+
+    def _adverbial(self, sentence: Sentence, tokens: list[_Token], dates: list[DateMention]) -> bool:
+        """Whether the words before a speaker's comma are only adverbials ("Earlier", "In Tehran, on Monday")."""
+        if not tokens:
+            return False
+        segment: list[_Token] = []
+        for token in (*tokens, None):
+            if token is not None and token.text not in _BOUNDARY_TOKENS:
+                segment.append(token)
+                continue
+            if segment and self._strip_leading(sentence, segment, dates) and not (
+                segment[0].key in self.rules.adverbial_openers and len(segment) <= self.rules.adverbial_max_words
+            ):
+                return False
+            segment = []
+        return True
+
+    def _clause_subject_end(self, sentence: Sentence, words: list[_Token], mentions: list[Mention]) -> int | None:
+        """Where the subject of "X proposed a truce and warned ..." ends: a pronoun, or the first name, opening
+        the clause and followed by a lower-case word (its verb). None when the clause does not open that way."""
+        if len(words) < 2:
+            return None
+        if words[0].key in ("he", "she", "it") and words[1].text[:1].islower():
+            return 1
+        base = sentence.start
+        first = base + words[0].start
+        mention = next((m for m in mentions if m.start >= first), None)
+        if mention is None:
+            return None
+        for k, token in enumerate(words[:-1]):
+            if base + token.start >= mention.start:
+                if base + token.end == mention.end:
+                    following = words[k + 1]
+                    if following.text[:1].islower() and following.key not in self.rules.modifiers and (
+                        following.key not in self.rules.clause_words
+                    ):
+                        return k + 1
+                    return None
+                continue
+            if not (token.text[:1].isupper() or token.key in self.rules.determiners):
+                return None  # "Putin and Erdogan agreed ...": not one name's clause
+        return None
+
     def _speaker(
         self, sentence: Sentence, head: list[_Token], mentions: list[Mention]
     ) -> int | None:
         """The actor a speaker phrase names, or None when it does not name one for certain."""
+        self.through_person = False
         base = sentence.start
         inside_any = [m for m in mentions if base + head[0].start <= m.start] if head else []
         # "a rescue worker in Jisr al-Shughur", "a resident who fled": the modifier is not the speaker; but "a
@@ -174,22 +256,29 @@ class _Reader:
             ):
                 # "a spokesman for Putin": the spokesman spoke, not the person.
                 return None
+            # "a commander in the National Front for Liberation": one person speaking for the group.
+            self.through_person = not self._is_person(actor_id) and any(
+                w in self.rules.spokesperson_persons for w in words[:-1]
+            )
             return actor_id
         if len(head) == 1 and last.key in self.rules.pronouns:
             return self._pronoun(sentence, last.key)
         if not inside:
-            return None
+            return self._described(head)
         # "the Britain-based monitor", "the US-led coalition": a name in a compound describes, it does not speak.
         inside = [m for m in inside if sentence.text[m.end - base:m.end - base + 1] != "-"]
         if not inside:
-            return None
+            return self._described(head)
         trailing = [t for t in head if base + t.start >= inside[-1].end]
         if any(t.text[:1].isupper() for t in trailing):
             return None  # "Russia's ambassador Vassily Nebenzia": an unknown name is the speaker
         actor_id = inside[-1].target
         if trailing[-1].key in self.rules.spokesperson_words:
             # "Turkey's defence ministry", "an NFL commander": an unnamed official speaks for the organisation.
-            return None if self._is_person(actor_id) else actor_id
+            if self._is_person(actor_id):
+                return None
+            self.through_person = trailing[-1].key in self.rules.spokesperson_persons
+            return actor_id
         if trailing[-1].key in self.rules.descriptors:
             return actor_id  # "the White Helmets civil defence group"
         return None
@@ -197,12 +286,43 @@ class _Reader:
     def _pronoun(self, sentence: Sentence, pronoun: str) -> int | None:
         if not self.last_speaker or self.last_speaker[0] != sentence.index - 1:
             return None
-        speaker = self.last_speaker[1]
-        if pronoun in ("he", "she") and self.persons == {speaker}:
-            return speaker
-        if pronoun == "it" and self.organisations == {speaker}:
+        _, paragraph, speaker, through_person = self.last_speaker
+        # A pronoun opening a paragraph looks back at the paragraph of the sentence before (this one names nobody
+        # before its first sentence's subject).
+        same = paragraph == self.paragraph
+        persons = self.persons if same else self.before_persons
+        if pronoun in ("he", "she"):
+            if persons == {speaker}:
+                return speaker
+            # "An NFL commander told Reuters ... 'We stay,' he said": the commander again, for his group, as long
+            # as no person is named who could be "he" instead.
+            if through_person and not persons:
+                self.through_person = True
+                return speaker
+            return None
+        if pronoun == "it" and (self.organisations if same else self.before_organisations) == {speaker}:
             return speaker
         return None
+
+    def _described(self, head: list[_Token]) -> int | None:
+        """'the monitor', 'the ministry': the one actor of that description the paragraph or the one before named."""
+        if len(head) < 2 or head[0].key != "the":
+            return None
+        description = self.rules.descriptions.get(" ".join(t.key for t in head[1:]))
+        if description is None:
+            return None
+        kinds, name_words = description
+        found = set()
+        for actor_id in (*self.organisations, *self.before_organisations):
+            actor = self.gazetteer.actors[actor_id]
+            if actor.kind in kinds:
+                name = f" {fold_key(actor.name)} "
+                if not name_words or any(f" {word} " in name for word in name_words):
+                    found.add(actor_id)
+        last = head[-1].key
+        found.update(actor_id for word, actor_id in (*self.spoken, *self.before_spoken) if word == last)
+        # More than one fits: "the monitor" could be either, and a wrong speaker is worse than none.
+        return found.pop() if len(found) == 1 else None
 
     def _said_on(self, dates: list[DateMention], start: int, end: int) -> date:
         for mention in dates:
@@ -245,7 +365,12 @@ class _Reader:
         for m in mentions:
             (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
         if statement and statement.speaker_id:
-            self.last_speaker = (sentence.index, statement.speaker_id)
+            speaker = statement.speaker_id
+            self.last_speaker = (sentence.index, self.paragraph, speaker, self.through_person)
+            # A speaker named by a pronoun or a description is named in this paragraph too ("The ministry said
+            # ... It blamed ...").
+            (self.persons if self._is_person(speaker) else self.organisations).add(speaker)
+            self.spoken.append((statement.speaker_text.rsplit(" ", 1)[-1].lower(), speaker))
         return statement
 
     def _read(
@@ -255,20 +380,53 @@ class _Reader:
         only = _ONLY_QUOTE.match(text)
         if only:
             return self._make(sentence, None, "", (only.group(1).strip(_TRIM), True), self.published, 0, len(text))
-        quotes = quote_spans(text)
-        according = next(
-            (m for m in self.rules.according_to.finditer(text) if not _inside(m.start(), quotes)), None
-        )
+        # The patterns below are costly to run for nothing: a plain test first tells whether they can match.
+        quotes = quote_spans(text) if ('"' in text or "\u201c" in text) else []
+        keys = self.rules.according_keys
+        according = None
+        if keys is None or any(map(text.lower().__contains__, keys)):
+            according = next(
+                (m for m in self.rules.according_to.finditer(text) if not _inside(m.start(), quotes)), None
+            )
         if according:
             return self._according(sentence, according, mentions, dates)
         names = [(m.start - sentence.start, m.end - sentence.start) for m in mentions]
+        statement = None
         for verb in self.rules.speech_verbs.finditer(text):
             if _inside(verb.start(), quotes) or _inside(verb.start(), names):
                 continue
             statement = self._verb(sentence, verb, mentions, dates, quotes)
             if statement:
-                return statement
-        return None
+                break
+        if statement is None or statement.speaker_id is not None:
+            return statement
+        # "Leaflets ... warned that ..., activists said." / "..., which says ..., diplomats said.": a closing
+        # attribution after the sentence's last comma or closing quote tells who said the whole of it.
+        boundary = max(text.rfind(","), text.rfind('"'), text.rfind("\u201d"))
+        if boundary < verb.end() or len(text) - boundary > _CLOSING_TAIL:
+            return statement
+        last = None
+        for match in self.rules.speech_verbs.finditer(text, boundary):
+            if not _inside(match.start(), quotes) and not _inside(match.start(), names):
+                last = match
+        closing = last and self._closing(sentence, last, mentions, dates, quotes)
+        return closing or statement
+
+    def _closing(
+        self, sentence: Sentence, verb: re.Match[str], mentions: list[Mention], dates: list[DateMention],
+        quotes: list[tuple[int, int]],
+    ) -> StatementCandidate | None:
+        if verb.group() not in self.rules.closing_verbs:
+            return None
+        statement = self._verb(sentence, verb, mentions, dates, quotes)
+        if not statement or statement.content_start != sentence.start:
+            return None  # not a trailing attribution
+        words = statement.speaker_text.lower().split()
+        if not words or any(w in self.rules.clause_words for w in words) or (
+            statement.speaker_text[:1].islower() and words[0].endswith("ing")
+        ):
+            return None  # "..., repeating what Lavrov said": a clause, not a speaker
+        return statement
 
     def _according(
         self, sentence: Sentence, match: re.Match[str], mentions: list[Mention], dates: list[DateMention]
@@ -353,13 +511,15 @@ class _Reader:
             words = subject[:-1]
             end = next((i for i, t in enumerate(words) if t.key in rules.auxiliaries), None)
             if not end:
-                return None
+                end = self._clause_subject_end(sentence, words, mentions)
+                if not end:
+                    return None
             subject = words[:end]
         if not subject:
             return self._inverted(sentence, verb, before, mentions, dates)
         speaker_tokens = subject
         rest = trimmed[: len(trimmed) - len(subject)]
-        appositive = subject[0].key in rules.determiners or subject[0].key in ("who", "which", "whose")
+        appositive = subject[0].key in rules.determiners or subject[0].key in rules.relative_openers
         if comma and appositive and rest and rest[-1].text == ",":
             if origin and len(rest) < 2:
                 return _FROM_START  # the name before the comma starts before the origin
@@ -375,13 +535,21 @@ class _Reader:
             len(speaker_tokens) > rules.max_speaker_words or any(t.key in rules.pronouns for t in speaker_tokens)
         ):
             return None  # a relative clause ("the belts it said had been seized"), not a speaker
+        if speaker_tokens[0].key in rules.relative_openers and not lone_pronoun:
+            return None  # "..., which says": whose words they are is not in the speaker phrase
         subject_from = subject[0].start
-        # "..., X said." / "..., X said, adding ..." / '"...," X told Reuters.': what was said comes first.
+        # "On Monday President Trump warned": the time phrase dates the statement, it is not the speaker.
+        speaker_tokens = self._strip_leading(sentence, speaker_tokens, dates) or speaker_tokens
+        # "..., X said." / "..., X said, adding ..." / '"...," X told Reuters.': what was said comes first; but not
+        # "Earlier, Turkey warned of ..." (an adverbial before the comma, the verb's object after it).
         trailing = bool(rest) and rest[-1].text in (",", '"', "\u201d") and (
             not after
             or raw_after[0].text in (",", ".")
-            or (len(after) <= rules.trailing_max_words and not any(t.key in ("that", ":") for t in after))
-        )
+            or (
+                len(after) <= rules.trailing_max_words
+                and not any(t.key in rules.speech_complements or t.text == ":" for t in after)
+            )
+        ) and not (origin == 0 and self._adverbial(sentence, rest[:-1], dates))
         if trailing:
             span = (0, subject_from)
         elif after:
@@ -398,7 +566,7 @@ class _Reader:
         content = self._content(sentence, *span)
         if not content[0] or len(content[0].split()) < 2:
             return None
-        speaker_text = text[subject[0].start:subject[-1].end]
+        speaker_text = text[speaker_tokens[0].start:speaker_tokens[-1].end]
         return self._make(
             sentence, self._speaker(sentence, speaker_tokens, mentions), speaker_text, content,
             self._said_on(dates, sentence.start + subject_from, sentence.start + verb.end()), *span,

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from events.extract.gazetteer import gazetteer_from_files
+from events.extract.matcher import Matcher
+from events.extract.pipeline import extract
+from events.extract.rules import rules_load
+from events.services.reference import ACTORS_FILE, PLACES_FILE
+from tests.extract.conftest import PUBLISHED
+
 
 def _statements(read, matcher, body):
     result = read(body)
@@ -119,3 +128,136 @@ def test_teasers_and_irrelevant_articles_yield_no_statements(read):
     assert read(body, title="More news").statements == []
     sport = read("Turkey beat Croatia, the coach said after the match.", title="Football")
     assert not sport.relevant and sport.statements == [] and sport.actor_ids == []
+
+
+# -- the speaker phrase as written, and who it is ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """read(text) with the shipped gazetteer: definite descriptions are resolved through its actors' kinds and names."""
+    matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
+    slug = {a.id: a.slug for a in matcher.gazetteer.actors.values()}
+
+    def _read(body: str) -> list[tuple[str | None, str, str]]:
+        result = extract("Idlib report", body, PUBLISHED, matcher)
+        return [(slug.get(s.speaker_id), s.speaker_text, s.text) for s in result.statements]
+
+    return _read
+
+
+def test_speaker_text_leaves_out_a_leading_time_phrase(read, matcher):
+    body = (
+        "On Monday President Putin warned the rebels in Idlib not to attack Russian bases.\n\n"
+        "Later on Tuesday the Syrian Observatory for Human Rights said two civilians died in Saraqib.\n\n"
+        "On 4 September Turkey said it would reinforce its posts in Idlib."
+    )
+    assert [(s, t) for s, t, _, _ in _statements(read, matcher, body)] == [
+        ("vladimir-putin", "President Putin"),
+        # "on" used to cut the phrase before the name, so the speaker was lost as well.
+        ("sohr", "the Syrian Observatory for Human Rights"),
+        ("turkey", "Turkey"),
+    ]
+    # The time phrase still dates the statement.
+    assert [s.said_on for s in read(body).statements] == [date(2018, 9, 3), date(2018, 9, 4), date(2018, 9, 4)]
+
+
+def test_speaker_text_leaves_out_a_relative_or_appositive_clause(read, matcher):
+    body = (
+        "Putin, who hosted the talks, said that the militants in Idlib had to be removed.\n\n"
+        "Rouhani, the Iranian president, said terrorism had to be rooted out in Idlib.\n\n"
+        "Erdogan, speaking in Ankara, warned of a new wave of refugees from Idlib."
+    )
+    assert _statements(read, matcher, body) == [
+        ("vladimir-putin", "Putin", False, "the militants in Idlib had to be removed"),
+        ("hassan-rouhani", "Rouhani", False, "terrorism had to be rooted out in Idlib"),
+        ("recep-tayyip-erdogan", "Erdogan", False, "of a new wave of refugees from Idlib"),
+    ]
+
+
+def test_a_closing_attribution_speaks_for_the_whole_sentence(read, matcher):
+    body = (
+        "The decision brings Turkey closer to Russia, which says HTS is the main obstacle to a truce in Idlib, "
+        "diplomats said.\n\n"
+        'Leaflets dropped on Saraqib urged residents to surrender and warned that "the war is over", '
+        "activists said."
+    )
+    assert [(s, t, text[:40]) for s, t, _, text in _statements(read, matcher, body)] == [
+        (None, "diplomats", "The decision brings Turkey closer to Rus"),
+        (None, "activists", "Leaflets dropped on Saraqib urged reside"),
+    ]
+
+
+def test_what_was_warned_of_is_kept(read, matcher):
+    body = (
+        "Earlier, Turkey warned of a humanitarian disaster in Idlib.\n\n"
+        "In Tehran, Rouhani warned against a US role in Idlib.\n\n"
+        "Erdogan proposed a truce and warned that an assault on Idlib would lead to a massacre."
+    )
+    assert _statements(read, matcher, body) == [
+        ("turkey", "Turkey", False, "of a humanitarian disaster in Idlib"),
+        ("hassan-rouhani", "Rouhani", False, "against a US role in Idlib"),
+        ("recep-tayyip-erdogan", "Erdogan", False, "an assault on Idlib would lead to a massacre"),
+    ]
+
+
+def test_the_monitor_is_the_only_monitor_named_just_before(shipped):
+    body = (
+        "Government troops moved towards Idlib, according to the Syrian Observatory for Human Rights.\n\n"
+        "The monitoring group said the convoys were heading for Jisr al-Shughur. The monitor said two more "
+        "columns left Hama on Sunday."
+    )
+    assert [s for s, _, _ in shipped(body)] == ["sohr", "sohr", "sohr"]
+    assert [t for _, t, _ in shipped(body)][1:] == ["The monitoring group", "The monitor"]
+
+
+def test_a_description_stays_unattributed_when_it_could_be_two_actors_or_none(shipped):
+    two = (
+        "The Syrian Observatory for Human Rights and the Syrian Network for Human Rights counted the dead in Idlib.\n\n"
+        "The monitor said 12 civilians were killed in Saraqib."
+    )
+    assert [s for s, _, _ in shipped(two)] == [None]
+    # The White Helmets are an NGO, but not a monitor; SOHR was named three paragraphs before.
+    far = (
+        "Rockets hit Saraqib, according to the Syrian Observatory for Human Rights.\n\n"
+        "Schools in Idlib closed for the week.\n\n"
+        "The White Helmets pulled three people from the rubble in Saraqib.\n\n"
+        "The monitor said the toll would rise."
+    )
+    assert [s for s, _, _ in shipped(far)] == ["sohr", None]
+
+
+def test_the_ministry_and_then_it(shipped):
+    body = (
+        "Air defences at Hmeimim shot down drones launched from Idlib, the Russian Defence Ministry said.\n\n"
+        "The ministry said the base had come under repeated drone attacks. It blamed armed groups in Idlib and "
+        "said the attacks showed why the province could not be left as it was."
+    )
+    assert shipped(body) == [
+        ("russian-defence-ministry", "the Russian Defence Ministry",
+         "Air defences at Hmeimim shot down drones launched from Idlib"),
+        ("russian-defence-ministry", "The ministry", "the base had come under repeated drone attacks"),
+        ("russian-defence-ministry", "It", "the attacks showed why the province could not be left as it was"),
+    ]
+
+
+def test_she_opening_a_paragraph_is_the_only_person_who_just_spoke(shipped):
+    body = (
+        "Russian Foreign Ministry spokeswoman Maria Zakharova said militants in Idlib had brought in chlorine.\n\n"
+        "She said the White Helmets were ready to stage an attack."
+    )
+    assert [s for s, _, _ in shipped(body)] == ["maria-zakharova", "maria-zakharova"]
+    two_people = (
+        "Maria Zakharova said militants in Idlib had brought in chlorine, repeating what Sergei Lavrov said.\n\n"
+        "She said the White Helmets were ready to stage an attack."
+    )
+    assert [s for s, _, _ in shipped(two_people)][-1] is None
+
+
+def test_he_after_an_unnamed_commander_is_his_group(read, matcher):
+    body = (
+        'An NFL commander told Reuters that Saraqib was calm. "We are staying in Idlib," he said.\n\n'
+        'An NFL commander told Reuters that Putin was wrong about Idlib. "We are staying," he said.'
+    )
+    # In the second paragraph a person is named: "he" could be Putin as far as a rule can tell.
+    assert [s for s, _, _, _ in _statements(read, matcher, body)] == ["nfl", "nfl", "nfl", None]
