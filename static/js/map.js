@@ -107,12 +107,9 @@
   // as recent as the last zone an editor drew), and where the events are when the chosen window has none.
   function drawHint(day, from, zoneData, n) {
     hint.replaceChildren();
-    var drawn = zoneData.features.reduce(function (newest, f) {
-      return f.properties.valid_from > newest ? f.properties.valid_from : newest;
-    }, "");
-    if (drawn && Date.parse(day + "T00:00:00Z") - Date.parse(drawn + "T00:00:00Z") > 365 * DAY) {
-      hint.appendChild(M.element("span", "map-hint__line", "The newest of these zones dates from " + drawn +
-        ": the lines may have moved since."));
+    var stale = M.staleZonesNote(day, zoneData);
+    if (stale) {
+      hint.appendChild(M.element("span", "map-hint__line", stale));
     }
     if (n === 0 && config.lastEvent && config.lastEvent < from) {
       var line = M.element("span", "map-hint__line", "No events in this window; the newest is from " +

@@ -77,7 +77,20 @@
     });
   }
 
+  // A map of "today" is only as recent as the last zone an editor drew: the sentence that says so when the newest
+  // zone on show is over a year older than the map's date, else "".
+  function staleZonesNote(day, zoneData) {
+    var drawn = zoneData.features.reduce(function (newest, f) {
+      return f.properties.valid_from > newest ? f.properties.valid_from : newest;
+    }, "");
+    if (drawn && Date.parse(day + "T00:00:00Z") - Date.parse(drawn + "T00:00:00Z") > 365 * 86400000) {
+      return "The newest of these zones dates from " + drawn + ": the lines may have moved since.";
+    }
+    return "";
+  }
+
   window.IdlibMap = {
+    staleZonesNote: staleZonesNote,
     readConfig: readConfig,
     createMap: createMap,
     zonesLayer: zonesLayer,

@@ -20,6 +20,13 @@
       if (!config.point && zones.getLayers().length) {
         map.fitBounds(zones.getBounds(), { padding: [8, 8] });
       }
+      // The dashboard's map of today says so when its zones are old (a caption element names the map's config).
+      var caption = document.querySelector('[data-spotmap-caption="' + el.dataset.spotmap + '"]');
+      var stale = caption ? M.staleZonesNote(config.date, data) : "";
+      if (stale) {
+        caption.textContent = stale;
+        caption.hidden = false;
+      }
       el.dataset.zones = String(zones.getLayers().length);
     }).catch(function () {
       el.dataset.zones = "error";

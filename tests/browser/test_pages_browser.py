@@ -5,16 +5,16 @@ Screenshots of each page go to artifacts/screenshots/."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event, EventStatus
+from events.models import ControlZone, Event, EventStatus
 from events.taxonomy import EventType
 from tests.browser.conftest import screenshot
-from tests.factories import make_events, world
+from tests.factories import make_events, make_zone, square, world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -178,3 +178,18 @@ def test_editor_sees_unreviewed_candidates_marked(page, demo, django_user_model)
     item = page.locator(".event--unreviewed", has_text=candidate.title)
     assert item.count() == 1
     assert "Unreviewed" in item.inner_text()
+
+
+def test_the_dashboards_map_of_today_says_when_its_zones_are_old(page, demo):
+    page.goto("/")
+    page.wait_for_function("() => document.querySelector('[data-spotmap]').dataset.zones !== undefined")
+    assert page.locator("[data-spotmap-caption]").is_hidden()  # the demo's zones were drawn days ago
+
+    ControlZone.objects.all().delete()
+    make_zone(demo.rebels, square(36.6, 35.9, 0.3), date(2018, 9, 1), name="Idlib pocket, September 2018")
+    page.goto("/")
+    page.wait_for_function("() => document.querySelector('[data-spotmap]').dataset.zones === '1'")
+    caption = page.locator("[data-spotmap-caption]")
+    assert caption.is_visible()
+    assert caption.inner_text() == "The newest of these zones dates from 2018-09-01: the lines may have moved since."
+    page.problems.assert_clean()
