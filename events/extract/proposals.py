@@ -14,7 +14,8 @@ from events.extract.matcher import Mention
 from events.extract.rules import Rules
 from events.extract.sentences import Sentence
 
-_LEADING_NOISE = ("The ", "A ", "An ", "In ", "On ", "At ", "As ", "After ", "Before ", "When ", "But ", "And ")
+# Dropped after a noise word: "Fighters of the Hamza Division" -> "Hamza Division".
+_NOISE_JOINERS = frozenset({"of", "the", "for"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +26,18 @@ class Proposal:
     key: str  # folded name: one proposal per name
 
 
-def _clean(name: str) -> tuple[str, int]:
-    """Drop a sentence-initial article or preposition the capital letter let in; return the name and the cut."""
+def _clean(name: str, noise: frozenset[str]) -> tuple[str, int]:
+    """Drop the sentence-initial words a capital letter let in ("The", "Fighters of the"; rules' leading_noise);
+    return the name and how many characters were cut from its front."""
     cut = 0
-    while name.startswith(_LEADING_NOISE):
-        head = name.split(" ", 1)[0] + " "
-        name = name[len(head):]
-        cut += len(head)
+    dropped = False
+    while " " in name:
+        head = name.split(" ", 1)[0]
+        if not (head in noise or (dropped and head in _NOISE_JOINERS)):
+            break
+        name = name[len(head) + 1:].lstrip(" ")
+        cut += len(head) + 1
+        dropped = True
     return name, cut
 
 
@@ -54,7 +60,7 @@ def proposals_find(
             for m in rules.person_pattern.finditer(text, sentence.start, sentence.end)
         ]
         for start, raw, shape in candidates:
-            name, cut = _clean(raw)
+            name, cut = _clean(raw, rules.leading_noise)
             start += cut
             key = fold_key(name)
             if len(key.split()) < 2 or key in rules.stop_names or key in found:

@@ -113,6 +113,8 @@ class Rules:
     according_keys: tuple[str, ...] | None
     # The edges of a speaker phrase and what "the monitor" / "he" can stand for (statements.py).
     relative_openers: frozenset[str] = frozenset()
+    # Capitalised words dropped from the front of a proposed name, with the "of"/"the" after them (proposals.py).
+    leading_noise: frozenset[str] = frozenset()
     adverbial_openers: frozenset[str] = frozenset()
     adverbial_max_words: int = 4
     speech_complements: frozenset[str] = frozenset()
@@ -285,6 +287,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         person_pattern=person_pattern,
         org_kinds=org_kinds,
         stop_names=frozenset(fold_key(n) for n in patterns["stop_names"]),
+        leading_noise=frozenset(patterns.get("leading_noise", ())),
         relevance=relevance,
         cues=cue_automaton([
             *((w, SPEECH) for w in first_words(speech["verbs"])),

@@ -83,3 +83,13 @@ def test_unknown_actor_like_names_are_proposed_and_known_ones_are_not(matcher):
         "Ministry of Local Administration": "government_body",
         "Hulusi Akar": "person",
     }
+
+
+def test_a_proposed_name_does_not_keep_the_words_that_open_its_sentence(matcher):
+    text = (
+        "Fighters of the Free Coast Brigade clashed with the Nusra Front. Members of the Mountain Hawks Brigade "
+        "withdrew. The Army of Glory Front shelled the road."
+    )
+    sentences = split_sentences(text, rules_load().junk_prefixes)
+    proposals = [p.name for p in proposals_find(text, sentences, matcher.find(fold(text)), rules_load())]
+    assert sorted(proposals) == ["Army of Glory Front", "Free Coast Brigade", "Mountain Hawks Brigade"]
