@@ -261,3 +261,13 @@ def test_he_after_an_unnamed_commander_is_his_group(read, matcher):
     )
     # In the second paragraph a person is named: "he" could be Putin as far as a rule can tell.
     assert [s for s, _, _, _ in _statements(read, matcher, body)] == ["nfl", "nfl", "nfl", None]
+
+
+def test_the_agency_is_not_the_wire_the_story_was_told_to(shipped):
+    body = (
+        "Syrian troops fought their way into Kafr Nabudah on Wednesday, according to SANA.\n\n"
+        "A commander in the National Front for Liberation told Reuters that rebels had retaken part of the town.\n\n"
+        "The agency said army units were clearing mines from the streets."
+    )
+    # The agency is SANA, two paragraphs up; the only outlet in reach is Reuters, which was only told something.
+    assert [s for s, _, _ in shipped(body)] == ["sana", "national-front-for-liberation", None]
