@@ -9,6 +9,9 @@ Two reports are the same happening only when all of these hold:
   threshold that rises with the date gap.
 Token-set Jaccard is enough here: the texts are a sentence or two, so MinHash would only approximate the same
 number more slowly.
+
+Within one article, events.py also joins a report at a governorate with one at a place inside it
+(place_within): "clashes in the Jabal al-Akrad hills" and "in the Latakia hills" the same day are one clash.
 """
 
 from __future__ import annotations

@@ -34,6 +34,10 @@ _STATE_DEPTH = 6
 _BY = re.compile(r"(?:^|\s)by(?:\s+the)?\s+$", re.IGNORECASE)
 # News outlets report events; "ANKARA (Anadolu Agency) - ..." does not make the agency a party to them.
 _REPORTER_KINDS = frozenset({"media"})
+# A wire dateline ("REYHANLI, Turkey (AFP) - "): where the story was filed, not who acted.
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]+(?:,\s*[A-Z][\w .'-]{0,40})?\s*(?:\([^()]{1,60}\)\s*)?[-\u2013\u2014]\s")
+# "Fighting broke out between A and B": both are parties, in the order named.
+_BETWEEN = re.compile(r"(?:[\w-]+\s+){0,2}between\s")
 MAX_LABEL = 120
 _MAX_PARTIES = 3  # more names than this make a list, not a title: the label names actor1 and actor2 instead
 # A keyword right after a definite or demonstrative word ("the fighting", "this attack") may refer back.
@@ -153,7 +157,7 @@ class _Typist:
             seen.setdefault(mention.target, mention)
         ordered = list(seen.values())
         after_text = sentence.text[trigger.end - sentence.start:].lstrip().lower()
-        if reading.rule.roles == "parties" or after_text.startswith("between "):
+        if reading.rule.roles == "parties" or _BETWEEN.match(after_text):
             return [
                 (m.target, ActorRole.ACTOR1 if i == 0 else ActorRole.ACTOR2 if i == 1 else ActorRole.ASSOCIATED)
                 for i, m in enumerate(ordered)
@@ -358,8 +362,11 @@ def events_find(
             continue
         places = places_by_sentence[sentence.index]
         statement = statements.get(sentence.index)
+        dateline = _DATELINE.match(sentence.text)
+        after = sentence.start + dateline.end() if dateline else sentence.start
         actors = [
-            m for m in actors_by_sentence[sentence.index] if gazetteer.actors[m.target].kind not in _REPORTER_KINDS
+            m for m in actors_by_sentence[sentence.index]
+            if m.start >= after and gazetteer.actors[m.target].kind not in _REPORTER_KINDS
         ]
         # "The fighting centred on ..." refers back to a happening already found: it adds to that one, and the
         # sentence may still report a new one elsewhere ("..., and the army responded with artillery").
@@ -415,7 +422,8 @@ def events_find(
 
 def _nested_joined(found: list[EventCandidate], gazetteer: Gazetteer) -> list[EventCandidate]:
     """One article telling one happening at a place and again at a wider place that holds it ("clashes in the
-    Jabal al-Akrad hills", "in the Latakia hills") on the same day is one event, at the more precise place.
+    Jabal al-Akrad hills", "in the Latakia hills") on the same day, or with no date of its own for one of the
+    two (as _merge_target joins sentences at one place), is one event, at the more precise place.
     Protests "in towns across Idlib province" are many happenings: the one in Saraqib is one of them, not the
     same."""
     if len(found) < 2:
@@ -429,8 +437,8 @@ def _nested_joined(found: list[EventCandidate], gazetteer: Gazetteer) -> list[Ev
             (
                 c for c in found
                 if c is not outer and id(c) not in dropped and c.place_id is not None
-                and (c.event_type, c.sub_event_type, c.occurred_on)
-                == (outer.event_type, outer.sub_event_type, outer.occurred_on)
+                and (c.event_type, c.sub_event_type) == (outer.event_type, outer.sub_event_type)
+                and (c.occurred_on == outer.occurred_on or not c.dated or not outer.dated)
                 and place_within(places[c.place_id], places[outer.place_id])
             ),
             None,
@@ -445,6 +453,8 @@ def _nested_joined(found: list[EventCandidate], gazetteer: Gazetteer) -> list[Ev
         inner.actors += [(a, ActorRole.ASSOCIATED) for a, _ in outer.actors if a not in known]
         if inner.fatalities is None:
             inner.fatalities = outer.fatalities
+        if outer.dated and not inner.dated:
+            inner.occurred_on, inner.date_precision, inner.dated = outer.occurred_on, outer.date_precision, True
         inner.confidence = round(min(0.95, max(inner.confidence, outer.confidence) + 0.05), 2)
     return [c for c in found if id(c) not in dropped]
 

@@ -187,16 +187,18 @@ def test_the_title_says_what_happened_and_who_did_it(shipped, body, label):
     assert len(event.label) <= 120
 
 
-def test_a_clash_told_at_a_place_and_again_at_its_governorate_is_one_event_at_the_place(shipped):
+@pytest.mark.parametrize("published", [date(2018, 9, 14), date(2018, 9, 17)])  # the Friday itself, or after
+def test_a_clash_told_at_a_place_and_again_at_its_governorate_is_one_event_at_the_place(shipped, published):
     body = (
         "Government forces and rebel fighters clashed on Friday in the Jabal al-Akrad hills of northern Latakia, "
         "according to the Syrian Observatory for Human Rights.\n\n"
         "The National Liberation Front said its fighters repelled an attempt by government troops to advance in "
         "the Latakia hills."
     )
-    (event,) = shipped(body)
+    (event,) = shipped(body, published=published)
     assert (event.sub_event_type, shipped.gazetteer.places[event.place_id].slug) == ("Armed clash", "jabal-al-akrad")
     assert event.sentences == [1, 2]  # both reports stay the event's sources
+    assert event.occurred_on == date(2018, 9, 14)  # the day the first report gives, not the article's
 
 
 def test_protests_across_a_governorate_and_in_one_of_its_towns_stay_two_events(shipped):
@@ -254,3 +256,29 @@ def test_a_label_template_with_an_unknown_name_is_a_clear_error(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(RulesError, match="attacker"):
         rules_load(tmp_path / "rules")
+
+
+def test_a_dateline_and_a_news_agency_are_not_actors_and_by_the_names_the_attacker(shipped):
+    body = "REYHANLI, Turkey (Anadolu Agency) - Air strikes by the Russian air force hit Jisr al-Shughur on Tuesday."
+    (event,) = shipped(body)
+    assert _roles(shipped, event) == [("russian-armed-forces", ActorRole.ACTOR1)]
+    assert event.label == "Air strikes by Russian Armed Forces"
+
+
+def test_fighting_between_two_sides_names_both(shipped):
+    (event,) = shipped("Fighting broke out between Syrian troops and rebels near Morek on Tuesday.")
+    assert _roles(shipped, event) == [
+        ("syrian-arab-army", ActorRole.ACTOR1), ("syrian-opposition", ActorRole.ACTOR2),
+    ]
+    assert event.label == "Clashes between Syrian Arab Army and Syrian opposition"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "According to local officials, aid convoys had been unable to reach Saraqib for ten days.",
+        "Residents of Saraqib said the planes circled for hours before the raids.",
+    ],
+)
+def test_aid_convoys_and_air_raids_told_again_are_no_build_up_or_arrests(shipped, body):
+    assert [e.sub_event_type for e in shipped(body)] == []
