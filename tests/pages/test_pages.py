@@ -21,7 +21,17 @@ from events.models import Event, EventStatus, SummaryStatus, WeeklySummary
 from events.presentation import TYPE_COLORS, TYPE_CSS
 from events.taxonomy import EventType
 from idlib_tracker.cdn import CDN_ASSETS
-from tests.factories import make_actor, make_events, make_feed, make_place, make_zone, square, world
+from tests.factories import (
+    make_actor,
+    make_articles,
+    make_events,
+    make_feed,
+    make_place,
+    make_statements,
+    make_zone,
+    square,
+    world,
+)
 
 START = date(2024, 3, 1)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -401,3 +411,12 @@ def test_zone_colour_and_names_from_the_database_are_escaped(client, db):
     for url in ("/actors/", "/actors/evil/", "/timeline/"):
         html = _body(client.get(url))
         assert "<script>x</script>" not in html, url
+
+
+def test_reported_speech_reads_as_a_sentence_and_quotes_keep_their_words(client, db):
+    article = make_articles(make_feed(), 1)[0]
+    speaker = make_actor("Recep Tayyip Erdoğan")
+    make_statements(speaker, article, 2, start=timezone.localdate(), text="the agreement would prevent a crisis")
+    html = _body(client.get("/"))
+    assert "The agreement would prevent a crisis (1)" in html  # reported: capitalised, no quotation marks
+    assert "\u201cthe agreement would prevent a crisis (0)\u201d" in html  # quoted: exactly as said
