@@ -39,6 +39,7 @@ _BOUNDARY_MARK = re.compile(r"[,;:\"\u201c\u201d()\[\]\u2014]")
 _FROM_START = object()  # _verb_from: read the speaker phrase again from the start of the sentence
 # What a bare quote (_ONLY_QUOTE) starts with; sentences are stripped.
 _OPENERS = "\"\u201c"
+_CLOSERS = ("\"", "\u201d")
 # A closing attribution ("..., local activists said.") is at most this many characters from the sentence's end.
 _CLOSING_TAIL = 80
 
@@ -542,12 +543,17 @@ class _Reader:
         speaker_tokens = self._strip_leading(sentence, speaker_tokens, dates) or speaker_tokens
         # "..., X said." / "..., X said, adding ..." / '"...," X told Reuters.': what was said comes first; but not
         # "Earlier, Turkey warned of ..." (an adverbial before the comma, the verb's object after it).
-        trailing = bool(rest) and rest[-1].text in (",", '"', "\u201d") and (
+        # After a quote, '"...," Erdogan said of the plan.' is still what he said before it.
+        quoted = bool(rest) and (rest[-1].text in _CLOSERS or (len(rest) > 1 and rest[-2].text in _CLOSERS))
+        trailing = bool(rest) and rest[-1].text in (",", *_CLOSERS) and (
             not after
             or raw_after[0].text in (",", ".")
             or (
                 len(after) <= rules.trailing_max_words
-                and not any(t.key in rules.speech_complements or t.text == ":" for t in after)
+                and not any(
+                    t.key == "that" or t.text == ":" or (not quoted and t.key in rules.speech_complements)
+                    for t in after
+                )
             )
         ) and not (origin == 0 and self._adverbial(sentence, rest[:-1], dates))
         if trailing:

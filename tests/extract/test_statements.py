@@ -271,3 +271,15 @@ def test_the_agency_is_not_the_wire_the_story_was_told_to(shipped):
     )
     # The agency is SANA, two paragraphs up; the only outlet in reach is Reuters, which was only told something.
     assert [s for s, _, _ in shipped(body)] == ["sana", "national-front-for-liberation", None]
+
+
+def test_a_quote_before_the_speaker_is_what_was_said_even_when_the_verb_has_an_object(read, matcher):
+    body = (
+        '"We will fight to the end," Erdogan said of the offensive on Idlib.\n\n'
+        "After the talks in Tehran on Friday, Rouhani warned of terrorism in Idlib."
+    )
+    assert _statements(read, matcher, body) == [
+        ("recep-tayyip-erdogan", "Erdogan", True, "We will fight to the end"),
+        # Not a closing attribution: what stands before the comma is when and where, not what he said.
+        ("hassan-rouhani", "Rouhani", False, "of terrorism in Idlib"),
+    ]
