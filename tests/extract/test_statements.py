@@ -283,3 +283,13 @@ def test_a_quote_before_the_speaker_is_what_was_said_even_when_the_verb_has_an_o
         # Not a closing attribution: what stands before the comma is when and where, not what he said.
         ("hassan-rouhani", "Rouhani", False, "of terrorism in Idlib"),
     ]
+
+
+def test_a_speech_verb_after_a_preposition_is_an_adjective(read, matcher):
+    body = (
+        "The base in Idlib has come under repeated drone attacks this year. "
+        "Despite repeated warnings from Turkey, the Syrian Observatory for Human Rights said, shelling went on."
+    )
+    assert [(s, t) for s, t, _, _ in _statements(read, matcher, body)] == [
+        ("sohr", "the Syrian Observatory for Human Rights"),
+    ]
