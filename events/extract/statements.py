@@ -1,16 +1,22 @@
 """Who said what: direct quotes and reported speech, attributed only when the text says who spoke.
 
 Recognised shapes (the verbs, fillers and pronouns come from rules/statement_verbs.json):
-- "X said (that) ...", "X warned ...", "X says it has ...", "In a statement, X said ...", "X, the ..., said ...";
-- trailing attribution: "... , X said." and "\"...,\" X said." / "\"...,\" said X.";
+- "X said (that) ...", "X warned of ...", "X says it has ...", "In a statement, X said ...", "X, the ..., said ...",
+  "X proposed a truce and warned that ...";
+- trailing attribution: "... , X said." and "\"...,\" X said." / "\"...,\" said X."; a closing one
+  ("..., which says ..., diplomats said.") when the first reading of the sentence names no speaker;
 - "according to X, ..." and "..., according to X.";
 - a sentence that is nothing but a quote: a direct statement with no speaker.
 
-The speaker is the actor whose mention ends the speaker phrase ("Russian Foreign Ministry Spokeswoman Maria
-Zakharova" -> Zakharova, and through `parent` her ministry and Russia); an organisation's unnamed spokesperson
-speaks for the organisation ("the ministry's spokeswoman"); anything else ("Sources", "Aid groups", an unknown
-name) is kept as speaker_text with no speaker. A pronoun ("he said") is attributed only when its paragraph names
-exactly one person and that person is the speaker of the sentence before: a wrong attribution is worse than none.
+speaker_text is the speaker phrase as written, without a leading time phrase ("On Monday") or a trailing relative
+or appositive clause ("Lavrov, who hosted him,"). The speaker is the actor whose mention ends the speaker phrase
+("Russian Foreign Ministry Spokeswoman Maria Zakharova" -> Zakharova, and through `parent` her ministry and Russia);
+an organisation's unnamed spokesperson speaks for the organisation ("the ministry's spokeswoman"); anything else
+("Sources", "Aid groups", an unknown name) is kept as speaker_text with no speaker. A pronoun ("he said") is
+attributed only when its paragraph (for the first sentence of a paragraph: the one before) names exactly one person
+and that person is the speaker of the sentence before; a definite description ("the monitor", "the ministry") only
+when exactly one actor of its kind was named in this or the previous paragraph. A wrong attribution is worse than
+none.
 """
 
 from __future__ import annotations
