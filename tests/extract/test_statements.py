@@ -293,3 +293,13 @@ def test_a_speech_verb_after_a_preposition_is_an_adjective(read, matcher):
     assert [(s, t) for s, t, _, _ in _statements(read, matcher, body)] == [
         ("sohr", "the Syrian Observatory for Human Rights"),
     ]
+
+
+def test_the_group_is_not_the_monitor_that_reported_on_it(shipped):
+    body = (
+        "Five fighters were killed near Saraqib, the Syrian Observatory for Human Rights said. A little-known "
+        "faction was behind the attack.\n\n"
+        "The group said it would strike again."
+    )
+    # "The group" is the faction, which the gazetteer does not know; the monitor only reported.
+    assert [s for s, _, _ in shipped(body)] == ["sohr", None]
