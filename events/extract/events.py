@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from events.extract.cluster import place_within
 from events.extract.dates import DateMention
@@ -31,6 +32,7 @@ from events.models import ActorRole, DatePrecision, GeoPrecision
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s(?:while|whereas|but|although|though|because)\s")
 _STATE_DEPTH = 6
+_keyword_key = lru_cache(maxsize=4096)(fold_key)  # keywords recur across articles: fold each spelling once
 _BY = re.compile(r"(?:^|\s)by(?:\s+the)?\s+$", re.IGNORECASE)
 # News outlets report events; "ANKARA (Anadolu Agency) - ..." does not make the agency a party to them.
 _REPORTER_KINDS = frozenset({"media"})
@@ -42,6 +44,7 @@ MAX_LABEL = 120
 _MAX_PARTIES = 3  # more names than this make a list, not a title: the label names actor1 and actor2 instead
 # A keyword right after a definite or demonstrative word ("the fighting", "this attack") may refer back.
 _ANAPHORA = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hese|[Tt]hose|[Tt]hat|[Ss]uch)\s+(?:[\w-]+\s+)?$")
+_ANAPHORA_REACH = 60  # characters before a keyword that can hold the words above: no need to scan the sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +131,8 @@ class _Typist:
             return False
         if _found(rule.excludes, text):
             return False
-        c_start, c_end = reading.clause[0] - sentence.start, reading.clause[1] - sentence.start
+        clause = reading.clause
+        c_start, c_end = clause[0] - sentence.start, clause[1] - sentence.start
         if _found(rules.background, text, c_start, c_end):
             return False
         if not rule.hypothetical_ok and _found(rules.hypothetical, text, c_start, c_end):
@@ -138,9 +142,9 @@ class _Typist:
             return False
         if _found(rules.background_before, " ".join(lead[-rules.background_window:])):
             return False
-        if _found(rule.excludes_before, " ".join(lead[-2:])):
+        if rule.excludes_before is not None and _found(rule.excludes_before, " ".join(lead[-2:])):
             return False
-        c_start, c_end = reading.clause
+        c_start, c_end = clause
         if rule.subject_before and not any(c_start <= m.start < trigger.start for m in reading.actors):
             return False
         if rule.requires_place and not any(
@@ -266,7 +270,8 @@ class _Typist:
         if 2 <= len(usable) <= _MAX_PARTIES:
             named = [self._name(a) for a in usable]
             names["parties"] = f"{', '.join(named[:-1])} and {named[-1]}"
-        keyword = fold_key(sentence.text[reading.trigger.start - sentence.start:reading.trigger.end - sentence.start])
+        trigger = reading.trigger
+        keyword = _keyword_key(sentence.text[trigger.start - sentence.start:trigger.end - sentence.start])
         scope = (reading.scope[0] - sentence.start, reading.scope[1] - sentence.start)
         for option in rule.labels:
             if not option.fields <= names.keys() or (option.keywords and keyword not in option.keywords):
@@ -285,6 +290,8 @@ class _Typist:
         return name.lower() if actor.kind == "civilians" else name
 
     def fatalities(self, sentence: Sentence) -> int | None:
+        if not _found(self.rules.fatality_cues, sentence.text):
+            return None  # most sentences give no toll: one cheap search instead of every pattern
         for pattern in self.rules.fatality_patterns:
             match = pattern.search(sentence.text)
             if match:
@@ -375,7 +382,8 @@ def events_find(
         for trigger in triggers:
             if any(q_start <= trigger.start < q_end for q_start, q_end in quotes):
                 continue
-            anaphoric = _ANAPHORA.search(sentence.text, 0, trigger.start - sentence.start) is not None
+            end = trigger.start - sentence.start
+            anaphoric = _ANAPHORA.search(sentence.text, max(0, end - _ANAPHORA_REACH), end) is not None
             for rule_id in trigger.rule_ids:
                 rule = rules.event_rules[rule_id]
                 earlier = next((c for c in reversed(found) if c.rule_id == rule_id), None) if anaphoric else None

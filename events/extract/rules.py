@@ -102,6 +102,7 @@ class Rules:
     negation_window: int
     violent_types: frozenset[str]
     fatality_patterns: tuple[re.Pattern[str], ...]
+    fatality_cues: re.Pattern[str] | None  # a toll pattern can match only where one of these word starts is
     number_words: dict[str, int]
     org_pattern: re.Pattern[str]
     person_pattern: re.Pattern[str]
@@ -282,6 +283,10 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         negation_window=int(events.get("negation_window_words", 6)),
         violent_types=frozenset(events["violent_types"]),
         fatality_patterns=fatality_patterns,
+        fatality_cues=(
+            re.compile(r"\b(?:" + _words_regex(events["fatalities"]["cues"]) + ")", re.IGNORECASE)
+            if events["fatalities"].get("cues") else None
+        ),
         number_words=numbers,
         org_pattern=org_pattern,
         person_pattern=person_pattern,
