@@ -282,3 +282,11 @@ def test_fighting_between_two_sides_names_both(shipped):
 )
 def test_aid_convoys_and_air_raids_told_again_are_no_build_up_or_arrests(shipped, body):
     assert [e.sub_event_type for e in shipped(body)] == []
+
+
+def test_the_war_so_far_is_background_not_a_change_of_territory(shipped):
+    body = (
+        "Government forces have regained most of the country with the help of Russia and Iran since Moscow "
+        "intervened in 2015."
+    )
+    assert [e.sub_event_type for e in shipped(body)] == []
