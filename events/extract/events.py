@@ -162,10 +162,13 @@ class _Typist:
         ordered = list(seen.values())
         after_text = sentence.text[trigger.end - sentence.start:].lstrip().lower()
         if reading.rule.roles == "parties" or _BETWEEN.match(after_text):
+            # Civilians are no side of a clash or a party to a deal: they stay associated.
+            civilian = [self.gazetteer.actors[m.target].kind == "civilians" for m in ordered]
+            sides = [m for m, c in zip(ordered, civilian, strict=True) if not c]
             return [
                 (m.target, ActorRole.ACTOR1 if i == 0 else ActorRole.ACTOR2 if i == 1 else ActorRole.ASSOCIATED)
-                for i, m in enumerate(ordered)
-            ]
+                for i, m in enumerate(sides)
+            ] + [(m.target, ActorRole.ASSOCIATED) for m, c in zip(ordered, civilian, strict=True) if c]
         actor1: int | None = None
         actor2: int | None = None
         for mention in ordered:

@@ -199,6 +199,11 @@ def test_a_clash_told_at_a_place_and_again_at_its_governorate_is_one_event_at_th
     assert (event.sub_event_type, shipped.gazetteer.places[event.place_id].slug) == ("Armed clash", "jabal-al-akrad")
     assert event.sentences == [1, 2]  # both reports stay the event's sources
     assert event.occurred_on == date(2018, 9, 14)  # the day the first report gives, not the article's
+    # "A and B clashed": both are sides, in the order named.
+    assert _roles(shipped, event) == [
+        ("syrian-government", ActorRole.ACTOR1), ("syrian-opposition", ActorRole.ACTOR2),
+    ]
+    assert event.label == "Clashes between Syrian government and Syrian opposition"
 
 
 def test_protests_across_a_governorate_and_in_one_of_its_towns_stay_two_events(shipped):
