@@ -181,14 +181,52 @@ def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, repo
         # Clustering takes place locks that other workers wait for until this transaction ends: everything
         # that does not depend on the events (most statements, the mentions, their foreign-key checks) is
         # written before, and only what does after.
-        tied = {(a.pk, index) for a, x in results if x.relevant for c in x.events for index in c.sentences}
+        tied = _event_paragraph_sentences(results)
         statements = _statements_plan(results)
         _statements_write(statements, {}, report, lambda pair: pair not in tied)
         _constraints_check_now()
         event_of_sentence = _events_write(results, gazetteer, report)
-        _statements_write(statements, event_of_sentence, report, lambda pair: pair in tied)
+        _statements_write(statements, _event_of_statement(results, event_of_sentence), report,
+                          lambda pair: pair in tied)
     report.articles += len(results)
     report.relevant += sum(1 for _, x in results if x.relevant)
+
+
+def _event_paragraph_sentences(results: list[tuple[Article, Extraction]]) -> set[tuple[int, int]]:
+    """(article id, sentence index) of every sentence in a paragraph that reports an event: the statements that
+    may belong to an event (_event_of_statement), written once the events are."""
+    pairs = set()
+    for article, extraction in results:
+        if not extraction.relevant or not extraction.events:
+            continue
+        sentences = extraction.sentences
+        paragraphs = {sentences[i].paragraph for c in extraction.events for i in c.sentences}
+        pairs.update((article.pk, s.index) for s in sentences if s.paragraph in paragraphs)
+    return pairs
+
+
+def _event_of_statement(
+    results: list[tuple[Article, Extraction]], event_of_sentence: dict[tuple[int, int], int]
+) -> dict[tuple[int, int], int]:
+    """The event each statement is about: the one its own sentence reports, else the one event its paragraph
+    reports ("Jets struck Ariha on Monday. Nine civilians were killed, the Observatory said."). A paragraph that
+    reports two events ties its other statements to neither: no link is better than a wrong one."""
+    found = dict(event_of_sentence)
+    by_article: dict[int, list[tuple[int, int]]] = {}
+    for (article_id, index), event_id in event_of_sentence.items():
+        by_article.setdefault(article_id, []).append((index, event_id))
+    for article, extraction in results:
+        if not extraction.relevant or article.pk not in by_article:
+            continue
+        by_paragraph: dict[int, set[int]] = {}
+        for index, event_id in by_article[article.pk]:
+            by_paragraph.setdefault(extraction.sentences[index].paragraph, set()).add(event_id)
+        for statement in extraction.statements:
+            pair = (article.pk, statement.sentence)
+            events = by_paragraph.get(extraction.sentences[statement.sentence].paragraph, ())
+            if pair not in found and len(events) == 1:
+                found[pair] = next(iter(events))
+    return found
 
 
 def _may_hold_rows(results: list[tuple[Article, Extraction]]) -> list[int]:

@@ -141,6 +141,28 @@ def test_a_new_report_joins_a_published_event_without_changing_it(gazetteer_db):
     )
 
 
+def test_statements_about_an_event_in_the_next_sentence_are_tied_to_it_but_not_across_two_events(gazetteer_db):
+    text = """Strikes on Ariha and Saraqib
+
+Russian warplanes struck Ariha in Idlib province on Monday. Nine civilians were killed, the Syrian Observatory for \
+Human Rights said.
+
+Government artillery shelled Saraqib on Monday. "The shells fell on the market," a resident said.
+
+Rebels clashed with government forces near Kafr Nabl on Monday. Turkish troops shelled Tal Rifaat on Monday. \
+"Nobody slept," a volunteer said."""
+    article = make_article(text, published=TUESDAY_REPORT)
+    articles_extract([article.pk])
+    events = {e.place.name: e.pk for e in Event.objects.filter(sources=article).select_related("place")}
+    said = {s.text: s.event_id for s in Statement.objects.filter(article=article)}
+    assert said["Nine civilians were killed"] == events["Ariha"]
+    assert said["The shells fell on the market"] == events["Saraqib"]
+    # Its paragraph reports two happenings: which one it is about, the text does not say.
+    assert said["Nobody slept"] is None
+    articles_extract([article.pk])  # re-extraction keeps the links
+    assert {s.text: s.event_id for s in Statement.objects.filter(article=article)} == said
+
+
 def test_irrelevant_articles_are_kept_without_facts(gazetteer_db):
     article = make_article(
         "Late penalty gives Croatia draw\n\nCroatia drew 1-1 with Portugal in Lisbon on Sunday. They travel to "
