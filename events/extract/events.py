@@ -73,6 +73,7 @@ class EventCandidate:
     placed: bool = True  # the place was named in the sentence (not a fallback)
     dated: bool = True  # the date was written in the sentence (not the article's date)
     spread: bool = False  # the place is a governorate the happenings are spread over ("across Idlib province")
+    title_place: str = "in"  # the rule's word joining the place to the title; "" leaves the place out
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,9 +283,18 @@ class _Typist:
             if option.requires_any is not None and not _found(option.requires_any, sentence.text, *scope):
                 continue
             text = option.template.format_map(names)
+            if option.template.startswith("{actor1} ") and self._plural(names["actor1"]):
+                # "{actor1} shoots down drones" for "Turkish Armed Forces": the verb loses its third-person s.
+                actor = names["actor1"]
+                verb, _, rest = text[len(actor) + 1:].partition(" ")
+                if verb.endswith("s"):
+                    text = f"{actor} {verb[:-1]} {rest}".rstrip()
             if len(text) <= MAX_LABEL:
                 return text[0].upper() + text[1:]
         return rule.label
+
+    def _plural(self, name: str) -> bool:
+        return name.rsplit(" ", 1)[-1].lower() in self.rules.plural_heads
 
     def _name(self, actor_id: int) -> str:
         """The actor's name as a title reads it: "Civilians (Syria)" is "civilians"."""
@@ -491,4 +501,5 @@ def _candidate(
         date_precision=date_precision,
         fatalities=fatalities, confidence=round(min(0.95, confidence), 2), actors=roles,
         sentences=[sentence.index], text=sentence.text, placed=placed, dated=dated, spread=spread,
+        title_place=rule.title_place,
     )

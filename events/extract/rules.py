@@ -64,6 +64,9 @@ class EventRule:
     labels: tuple[LabelTemplate, ...] = ()  # tried in order; 'label' when none fits
     subject_before: bool = False  # an actor is named before the keyword in its clause ("Turkey lists HTS")
     excludes_before: re.Pattern[str] | None = None  # words right before the keyword that rule it out ("is listed")
+    # How the title joins the place: "in" (Air strikes in Saraqib), "near" (Drones shot down near Hmeimim), or ""
+    # for happenings that are not at a place the article names (a state's terrorist listing).
+    title_place: str = "in"
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class Rules:
     clause_words: frozenset[str] = frozenset()
     descriptions: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)  # kinds, name words
     spokesperson_persons: frozenset[str] = frozenset()
+    # Last words of plural actor names: a title's verb agrees with them (events.py).
+    plural_heads: frozenset[str] = frozenset()
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -182,6 +187,7 @@ def _event_rule(entry: dict, source: str) -> EventRule:
             labels=tuple(_label_template(t, source, entry["id"]) for t in entry.get("labels", [])),
             subject_before=bool(entry.get("subject_before", False)),
             excludes_before=phrases_pattern(entry.get("excludes_before", [])),
+            title_place=str(entry.get("title_place", "in")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesError(f"{source}: rule {entry.get('id', '?')!r} is missing or has a bad field: {exc}") from exc
@@ -192,6 +198,8 @@ def _event_rule(entry: dict, source: str) -> EventRule:
             raise RulesError(f"{source}: rule {rule.id!r}: {event_type!r} / {sub_type!r} is not in ACLED's taxonomy")
     if rule.roles not in ("attack", "initiator", "parties") or rule.place_fallback not in ("venue", "article", "none"):
         raise RulesError(f"{source}: rule {rule.id!r}: unknown roles or place_fallback")
+    if rule.title_place not in ("in", "near", "at", ""):
+        raise RulesError(f"{source}: rule {rule.id!r}: title_place must be 'in', 'near', 'at' or ''")
     return rule
 
 
@@ -283,6 +291,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         negation_window=int(events.get("negation_window_words", 6)),
         violent_types=frozenset(events["violent_types"]),
         fatality_patterns=fatality_patterns,
+        plural_heads=frozenset(w.lower() for w in events.get("plural_heads", ())),
         fatality_cues=(
             re.compile(r"\b(?:" + _words_regex(events["fatalities"]["cues"]) + ")", re.IGNORECASE)
             if events["fatalities"].get("cues") else None

@@ -409,7 +409,9 @@ def _candidate_signature(candidate: EventCandidate) -> Signature:
 
 def _title(candidate: EventCandidate, gazetteer: Gazetteer) -> str:
     place = gazetteer.places[candidate.place_id].name if candidate.place_id else ""
-    return (f"{candidate.label} in {place}" if place else candidate.label)[:300]
+    if not place or not candidate.title_place:
+        return candidate.label[:300]
+    return f"{candidate.label} {candidate.title_place} {place}"[:300]
 
 
 def _protected(event: Event) -> bool:

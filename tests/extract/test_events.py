@@ -176,7 +176,8 @@ def _roles(read, event):
         ("Government forces recaptured Khan Shaykhun on Wednesday.", "Syrian government takes control"),
         ("A car bomb exploded in the centre of Idlib on Monday, killing seven people.", "Car bomb explosion"),
         ("Turkish troops set up a new observation post near Morek on Tuesday.",
-         "Turkish Armed Forces sets up observation post"),
+         "Turkish Armed Forces set up observation post"),  # a plural name takes a plural verb
+        ("Hayat Tahrir al-Sham set up a checkpoint near Saraqib on Tuesday.", "Hayat Tahrir al-Sham sets up checkpoint"),
         # Nobody named in the sentence: the rule's own words, nothing made up.
         ("Air strikes hit Saraqib on Tuesday.", "Air strikes"),
     ],

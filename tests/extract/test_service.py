@@ -163,6 +163,20 @@ Rebels clashed with government forces near Kafr Nabl on Monday. Turkish troops s
     assert {s.text: s.event_id for s in Statement.objects.filter(article=article)} == said
 
 
+def test_titles_join_the_place_as_the_happening_stands_to_it(gazetteer_db):
+    text = """Drones downed near Russian base; Ankara lists HTS
+
+Air defences at the Hmeimim air base in Latakia province shot down drones launched towards it on Monday, the \
+Russian Defence Ministry said.
+
+Turkey on Friday designated Hayat Tahrir al-Sham as a terrorist organisation, the group that controls most of Idlib."""
+    article = make_article(text, published=TUESDAY_REPORT)
+    articles_extract([article.pk])
+    titles = set(Event.objects.filter(sources=article).values_list("title", flat=True))
+    # Drones are shot down approaching a base, and a state lists a group from its capital, not from Idlib.
+    assert titles == {"Drones shot down near Hmeimim airbase", "Turkey lists Hayat Tahrir al-Sham as terrorist group"}
+
+
 def test_irrelevant_articles_are_kept_without_facts(gazetteer_db):
     article = make_article(
         "Late penalty gives Croatia draw\n\nCroatia drew 1-1 with Portugal in Lisbon on Sunday. They travel to "
