@@ -163,6 +163,25 @@ Rebels clashed with government forces near Kafr Nabl on Monday. Turkish troops s
     assert {s.text: s.event_id for s in Statement.objects.filter(article=article)} == said
 
 
+def test_a_party_to_the_articles_one_event_speaks_about_it_wherever_it_is_quoted(gazetteer_db):
+    text = """Putin and Erdogan agree on Idlib buffer zone
+
+Russian President Vladimir Putin and Turkish President Recep Tayyip Erdogan agreed in Sochi on Monday to create a \
+demilitarised zone in Idlib.
+
+Putin said the radical groups would have to leave the zone by mid-October.
+
+Erdogan said the agreement would prevent a humanitarian crisis.
+
+Aid agencies said up to 800,000 people could be driven from their homes."""
+    article = make_article(text, published=date(2018, 9, 18))
+    articles_extract([article.pk])
+    (deal,) = Event.objects.filter(sources=article)
+    said = {s.speaker.slug if s.speaker else s.speaker_text: s.event_id for s in Statement.objects.filter(article=article)}
+    assert said["vladimir-putin"] == said["recep-tayyip-erdogan"] == deal.pk
+    assert said["Aid agencies"] is None  # not a party to the deal, not in its paragraph
+
+
 def test_titles_join_the_place_as_the_happening_stands_to_it(gazetteer_db):
     text = """Drones downed near Russian base; Ankara lists HTS
 
