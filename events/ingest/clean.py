@@ -89,6 +89,7 @@ class JunkRules:
     list_heading: re.Pattern[str]
     class_or_id: re.Pattern[str]
     max_line_chars: int
+    drop_tags: tuple[str, ...] = ()
 
     def is_junk_line(self, line: str) -> bool:
         return len(line) <= self.max_line_chars and self.line.match(line) is not None
@@ -103,6 +104,7 @@ def junk_rules() -> JunkRules:
         list_heading=re.compile(data["list_headings"], re.IGNORECASE),
         class_or_id=re.compile(data["class_or_id"], re.IGNORECASE),
         max_line_chars=int(data["max_line_chars"]),
+        drop_tags=tuple(data.get("drop_tags", ())),
     )
 
 
@@ -215,6 +217,8 @@ def _prepare(root: lxml.etree._Element, base_url: str) -> None:
     rules = junk_rules()
     lxml.etree.strip_elements(root, *NON_CONTENT_TAGS, with_tail=False)
     emptied = []  # parents that lost furniture: if nothing else is left in them, they go too
+    if rules.drop_tags:
+        emptied += [_remove(element) for element in list(root.iter(*rules.drop_tags))]
     for element in _WITH_CLASS_OR_ID(root):
         if rules.class_or_id.search(f"{element.get('class', '')} {element.get('id', '')}"):
             emptied.append(_remove(element))

@@ -200,3 +200,14 @@ def test_junk_rules_take_linear_time_on_pathological_lines():
         rules.is_junk_line(line)
     # Backtracking regexes would take minutes on these; linear ones take microseconds.
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_photo_caption_is_not_read_as_the_story():
+    # A caption describes a picture, often an older one: read as news it would be an air strike that day.
+    cleaned = clean_content(
+        "<p>Talks on Idlib resumed in Astana on Monday.</p><figure><img src='https://x.example/1.jpg' alt=''>"
+        "<figcaption>FILE PHOTO: Smoke rises after an air strike on Ariha, 3 June 2016. REUTERS</figcaption></figure>"
+        "<p>Delegations met behind closed doors.</p>"
+    )
+    assert cleaned.text == "Talks on Idlib resumed in Astana on Monday.\n\nDelegations met behind closed doors."
+    assert "air strike" not in cleaned.html
