@@ -296,3 +296,10 @@ def test_the_war_so_far_is_background_not_a_change_of_territory(shipped):
         "intervened in 2015."
     )
     assert [e.sub_event_type for e in shipped(body)] == []
+
+
+def test_pro_government_militias_are_the_governments_side(shipped):
+    (event,) = shipped("Pro-government militias captured the village of Tal Sultan in southern Idlib on Thursday.")
+    assert (event.event_type, event.sub_event_type) == ("Battles", "Government regains territory")
+    assert _roles(shipped, event) == [("pro-government-militias", "actor1")]
+    assert event.label == "Pro-government militias take control"  # plural, and no "(Syria)" in a title
