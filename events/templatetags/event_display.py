@@ -4,7 +4,9 @@ from datetime import date
 
 from django import template
 
+from events.models import ActorRole, EventActor
 from events.presentation import TYPE_CSS
+from events.taxonomy import EventType
 
 register = template.Library()
 
@@ -27,3 +29,17 @@ def day(value: str | date) -> str:
     if not isinstance(value, date):
         return "" if value is None else str(value)
     return f"{value:%a} {value.day} {value:%b}"
+
+
+# A clash or a deal has sides, not an initiator and a target: ACLED's actor 1 and 2 read as such only for attacks.
+_SIDE_TYPES = frozenset({EventType.BATTLES, EventType.STRATEGIC})
+_SIDE_LABELS = {ActorRole.ACTOR1: "Actor 1", ActorRole.ACTOR2: "Actor 2"}
+
+
+@register.filter
+def role_label(role: EventActor, event_type: str) -> str:
+    """The role as a reader should take it: "Actor 1 (initiator)" in an attack, plain "Actor 1" in a clash or an
+    agreement, where the order of the sides means nothing."""
+    if event_type in _SIDE_TYPES and role.role in _SIDE_LABELS:
+        return _SIDE_LABELS[role.role]
+    return role.get_role_display()

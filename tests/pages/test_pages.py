@@ -420,3 +420,13 @@ def test_reported_speech_reads_as_a_sentence_and_quotes_keep_their_words(client,
     html = _body(client.get("/"))
     assert "The agreement would prevent a crisis (1)" in html  # reported: capitalised, no quotation marks
     assert "\u201cthe agreement would prevent a crisis (0)\u201d" in html  # quoted: exactly as said
+
+
+def test_roles_read_as_initiator_and_target_only_in_attacks(client, db):
+    place, russia, hts = make_place(), make_actor("Russia"), make_actor("Hayat Tahrir al-Sham")
+    (strike,) = make_events(1, places=[place], actors=[russia, hts], types=[EventType.EXPLOSIONS])
+    (clash,) = make_events(1, places=[place], actors=[russia, hts], types=[EventType.BATTLES])
+    strike_page, clash_page = _body(client.get(f"/events/{strike.pk}/")), _body(client.get(f"/events/{clash.pk}/"))
+    assert "<dt>Actor 1 (initiator)</dt>" in strike_page
+    # A clash has two sides: neither is "the target".
+    assert "<dt>Actor 1</dt>" in clash_page and "target" not in clash_page and "initiator" not in clash_page
