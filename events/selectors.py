@@ -163,7 +163,13 @@ class WeeklyChart:
 
     @property
     def labels(self) -> list[str]:
-        return [f"{w.isocalendar()[0]}-W{w.isocalendar()[1]:02d}" for w in self.weeks]
+        """Each week by its Monday as a reader writes it ("3 Sep"), with the year on the first week and wherever a
+        new year starts ("31 Dec 2018", "7 Jan 2019"): "2018-W36" makes an analyst count weeks."""
+        labels, year = [], None
+        for week in self.weeks:
+            labels.append(f"{week.day} {week:%b}" + (f" {week.year}" if week.year != year else ""))
+            year = week.year
+        return labels
 
     @property
     def shown_types(self) -> list[str]:

@@ -171,12 +171,16 @@ def test_weekly_chart_counts_the_filtered_set_in_sql(client, built):
     assert sum(data["datasets"][0]["data"]) == battles.count()
     by_week: dict[str, int] = {}
     for event in battles:
-        year, week, _ = event.occurred_on.isocalendar()
-        by_week[f"{year}-W{week:02d}"] = by_week.get(f"{year}-W{week:02d}", 0) + 1
-    for label, n in zip(data["labels"], data["datasets"][0]["data"], strict=True):
-        assert n == by_week.get(label, 0)
+        monday = (event.occurred_on - timedelta(days=event.occurred_on.weekday())).isoformat()
+        by_week[monday] = by_week.get(monday, 0) + 1
+    for monday, n in zip(data["weekStarts"], data["datasets"][0]["data"], strict=True):
+        assert n == by_week.get(monday, 0)
     assert data["datasets"][0]["backgroundColor"] == TYPE_COLORS[EventType.BATTLES]
-    assert data["labels"][-1] == f"{START.isocalendar()[0]}-W{START.isocalendar()[1]:02d}"
+    last_monday = START - timedelta(days=START.weekday())
+    assert data["weekStarts"][-1] == last_monday.isoformat()
+    # Weeks are labelled by their Monday as a reader writes it, the year on the first one.
+    assert data["labels"][-1].startswith(f"{last_monday.day} {last_monday:%b}")
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", data["labels"][0])
     # A record shorter than the window starts near its first week (tests/pages/test_quiet_record.py says more).
     assert selectors.CHART_MIN_WEEKS <= len(data["labels"]) <= selectors.CHART_WEEKS
 

@@ -23,8 +23,9 @@ def _json_script(html: str, element_id: str) -> dict:
 
 
 def _week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    """The chart's label of the week holding ``day``: its Monday (the year is added on the first week only)."""
+    monday = day - timedelta(days=day.weekday())
+    return f"{monday.day} {monday:%b}"
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_a_long_record_still_charts_the_full_window(client, db):
 def test_an_asked_for_range_is_drawn_as_asked_even_when_empty_at_the_start(client, three_weeks):
     data = _json_script(client.get("/timeline/?from=2018-06-04&to=2018-09-17").content.decode(),
                         "timeline-chart-data")
-    assert data["labels"][0] == "2018-W23" and data["labels"][-1] == _week(NEWEST)
+    assert data["labels"][0] == "4 Jun 2018" and data["labels"][-1] == _week(NEWEST)
 
 
 def test_the_dashboard_compares_the_last_week_with_events_when_nothing_is_recent(client, three_weeks):

@@ -57,7 +57,7 @@ def test_the_chart_data_comes_as_json_and_no_inline_script(client, known_week, p
     assert per_week == [0, 0, 0, 0, 0, 0, 7, 4, 1, 3, 2, 5]
     by_type = {dataset["label"]: dataset["data"][-1] for dataset in chart["datasets"]}
     assert by_type == {"Battles": 2, "Explosions/Remote violence": 2, "Strategic developments": 1}
-    assert chart["labels"][-1] == "2025-W14" and chart["weekStarts"][-1] == "2025-03-31"
+    assert chart["labels"][-1] == "31 Mar" and chart["weekStarts"][-1] == "2025-03-31"  # the week by its Monday
     assert 'data-chart="summary-series" data-link="/timeline/"' in html
     # The CSP has no 'unsafe-inline': every other script is a file, Chart.js pinned with its SRI hash.
     scripts = re.findall(r"<script([^>]*)>", html)
