@@ -42,6 +42,12 @@ _ONLY_QUOTE = re.compile(r"^\s*[\"\u201c]([^\"\u201c\u201d]+)[\"\u201d]\s*[.!?]?
 _TRIM = " \t,;:.\u2014-"
 # Characters that are always a token of their own (_WORD never puts them inside a word).
 _BOUNDARY_MARK = re.compile(r"[,;:\"\u201c\u201d()\[\]\u2014]")
+# A time phrase closing a short object ("claimed the attack on Monday"): not part of what would have been said.
+_TRAILING_TIME = re.compile(
+    r"\s+(?:(?:on|last|this|early|late)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|"
+    r"night|morning|evening|year)|yesterday|today|overnight|earlier|later)\s*$",
+    re.IGNORECASE,
+)
 _FROM_START = object()  # _verb_from: read the speaker phrase again from the start of the sentence
 # What a bare quote (_ONLY_QUOTE) starts with; sentences are stripped.
 _OPENERS = "\"\u201c"
@@ -630,6 +636,15 @@ def statements_find(
             reader.read_context(sentence, mentions)
             continue
         statement = reader.read(sentence, mentions, dates)
-        if statement and statement.text:
+        if statement and statement.text and not _just_an_object(statement, rules):
             found.append(statement)
     return found
+
+
+def _just_an_object(statement: StatementCandidate, rules: Rules) -> bool:
+    """"HTS claimed the attack", "Moscow condemned the strikes": what follows the verb is the thing claimed or
+    condemned, not something said. Reported speech of at most three words that starts with a determiner is that."""
+    if statement.is_direct:
+        return False
+    words = _TRAILING_TIME.sub("", statement.text).split()  # "the attack on Monday"
+    return bool(words) and len(words) <= 3 and words[0].lower() in rules.determiners

@@ -115,6 +115,15 @@ def test_not_speech(read, matcher):
     assert _statements(read, matcher, body) == []
 
 
+def test_a_deed_claimed_or_condemned_is_not_a_statement(read, matcher):
+    body = (
+        "Hayat Tahrir al-Sham claimed the attack on Monday. Turkey condemned the strikes. "
+        "Russia said the strikes hit only militants."
+    )
+    # What was claimed or condemned is the thing itself; what was said is a clause.
+    assert _statements(read, matcher, body) == [("russia", "Russia", False, "the strikes hit only militants")]
+
+
 def test_statement_date_comes_from_the_speaker_frame(read, matcher):
     result = read("The United States on Wednesday warned an offensive in Idlib would be reckless.")
     (statement,) = result.statements
