@@ -303,3 +303,8 @@ def test_pro_government_militias_are_the_governments_side(shipped):
     assert (event.event_type, event.sub_event_type) == ("Battles", "Government regains territory")
     assert _roles(shipped, event) == [("pro-government-militias", "actor1")]
     assert event.label == "Pro-government militias take control"  # plural, and no "(Syria)" in a title
+
+
+def test_the_latakia_mountains_are_the_governorates_not_the_city(shipped):
+    (event,) = shipped("Government forces clashed with rebels in the Latakia mountains on Friday.")
+    assert shipped.gazetteer.places[event.place_id].slug == "latakia-governorate"
