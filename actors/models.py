@@ -73,11 +73,26 @@ class Actor(models.Model):
         return reverse("actors:detail", args=[self.slug])
 
 
-class Alias(models.Model):
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+class NormalizedName(models.Model):
+    """A name with its key: normalize_name(name), which the matcher and the unique constraints use, so "Erdoğan"
+    and "Erdogan" are one."""
+
     name = models.CharField(max_length=200)
-    # normalize_name(name): the key the matcher and the unique constraint use, so "Erdoğan" and "Erdogan" are one.
     normalized = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Alias(NormalizedName):
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     language = models.CharField(max_length=10, default="en")
 
     class Meta:
@@ -89,20 +104,10 @@ class Alias(models.Model):
             models.CheckConstraint(condition=~Q(normalized=""), name="alias_normalized_not_empty"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        self.normalized = normalize_name(self.name)
-        super().save(*args, **kwargs)
-
-
-class RejectedName(models.Model):
+class RejectedName(NormalizedName):
     """A name an editor discarded as a proposed actor ("Local Sources"): extraction does not propose it again."""
 
-    name = models.CharField(max_length=200)
-    # normalize_name(name), as Alias.normalized: the key extraction looks proposals up by.
-    normalized = models.CharField(max_length=200, editable=False)
     rejected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -115,13 +120,6 @@ class RejectedName(models.Model):
             models.UniqueConstraint(fields=["normalized"], name="rejected_name_normalized_unique"),
             models.CheckConstraint(condition=~Q(normalized=""), name="rejected_name_normalized_not_empty"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self.normalized = normalize_name(self.name)
-        super().save(*args, **kwargs)
 
 
 class Statement(models.Model):
