@@ -2,7 +2,8 @@
 
 The order is fixed so each step runs once per article: split sentences, fold the text, one scan for gazetteer
 mentions, one scan for event keywords, one scan for the cue words of statements, dates and names (cues.py), then
-per sentence dates, statements and events, the full patterns only where a cue says they can match. Junk lines (teasers,
+per sentence dates, statements and events, the full patterns only where a cue says they can match, and which
+event each statement is about (links.py). Junk lines (teasers,
 toolbars) are split off first and contribute nothing.
 """
 
@@ -17,6 +18,7 @@ from events.extract.cues import DATE, NAME, SPEECH, sentence_cues
 from events.extract.dates import DateMention, dates_find
 from events.extract.events import EventCandidate, Trigger, events_find
 from events.extract.folding import fold
+from events.extract.links import statement_links
 from events.extract.matcher import ACTOR, PLACE, Matcher, Mention, scan
 from events.extract.proposals import Proposal, proposals_find
 from events.extract.relevance import relevance_score
@@ -34,6 +36,8 @@ class Extraction:
     events: list[EventCandidate] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    # Per statement, the indexes of the events it may be about (links.py): tied when they are one event.
+    statement_events: list[tuple[int, ...]] = field(default_factory=list)
 
 
 def _by_sentence(sentences: list[Sentence], items: list, start_of=lambda item: item.start) -> list[list]:
@@ -123,4 +127,5 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
     return Extraction(
         relevant=True, score=score, actor_ids=actor_ids, place_ids=place_ids, statements=statements,
         events=events, proposals=proposals, sentences=sentences,
+        statement_events=statement_links(statements, events, sentences, gazetteer),
     )

@@ -43,7 +43,6 @@ from events.extract.matcher import Matcher
 from events.extract.pipeline import Extraction, extract
 from events.extract.proposals import Proposal
 from events.extract.rules import rules_load
-from events.extract.statements import StatementCandidate
 from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
 from events.services.bulk import rows_insert
 
@@ -182,85 +181,42 @@ def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, repo
         # Clustering takes place locks that other workers wait for until this transaction ends: everything
         # that does not depend on the events (most statements, the mentions, their foreign-key checks) is
         # written before, and only what does after.
-        tied = _sentences_tied_to_events(results, gazetteer)
+        tied = _sentences_tied_to_events(results)
         statements = _statements_plan(results)
         _statements_write(statements, {}, report, lambda pair: pair not in tied)
         _constraints_check_now()
         event_of_sentence = _events_write(results, gazetteer, report)
-        _statements_write(statements, _event_of_statement(results, event_of_sentence, gazetteer), report,
+        _statements_write(statements, _event_of_statement(results, event_of_sentence), report,
                           lambda pair: pair in tied)
     report.articles += len(results)
     report.relevant += sum(1 for _, x in results if x.relevant)
 
 
-def _lineage(actor_id: int, gazetteer: Gazetteer) -> set[int]:
-    """The actor and everyone above it (Shoigu -> Russian Ministry of Defence -> Russia)."""
-    seen: set[int] = set()
-    while actor_id is not None and actor_id not in seen and actor_id in gazetteer.actors:
-        seen.add(actor_id)
-        actor_id = gazetteer.actors[actor_id].parent_id
-    return seen
-
-
-def _speaks_for_a_party(
-    statement: StatementCandidate, candidates: list[EventCandidate], gazetteer: Gazetteer
-) -> list[int]:
-    """Indexes of the candidates the statement's speaker, or an actor the speaker belongs to, takes part in (Putin
-    for Russia at a summit of states). Not the other way round: the Kremlin's spokesman does not speak for every
-    Russian unit's strike."""
-    if statement.speaker_id is None:
-        return []
-    speaker = _lineage(statement.speaker_id, gazetteer)
-    return [n for n, candidate in enumerate(candidates) if any(a in speaker for a, _ in candidate.actors)]
-
-
-def _sentences_tied_to_events(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer) -> set[tuple[int, int]]:
-    """(article id, sentence index) of the statements that may belong to an event (_event_of_statement), written
-    once the events are: those in a paragraph that reports an event, and those whose speaker takes part in one."""
-    pairs = set()
-    for article, extraction in results:
-        if not extraction.relevant or not extraction.events:
-            continue
-        sentences = extraction.sentences
-        paragraphs = {sentences[i].paragraph for c in extraction.events for i in c.sentences}
-        pairs.update((article.pk, s.index) for s in sentences if s.paragraph in paragraphs)
-        pairs.update((article.pk, statement.sentence) for statement in extraction.statements
-                     if _speaks_for_a_party(statement, extraction.events, gazetteer))
-    return pairs
+def _sentences_tied_to_events(results: list[tuple[Article, Extraction]]) -> set[tuple[int, int]]:
+    """(article id, sentence index) of the statements that may be about an event (events/extract/links.py):
+    written once the events are, with the event when their candidates turned out to be one."""
+    return {
+        (article.pk, statement.sentence)
+        for article, extraction in results if extraction.relevant
+        for statement, candidates in zip(extraction.statements, extraction.statement_events, strict=True)
+        if candidates
+    }
 
 
 def _event_of_statement(
-    results: list[tuple[Article, Extraction]], event_of_sentence: dict[tuple[int, int], int], gazetteer: Gazetteer
+    results: list[tuple[Article, Extraction]], event_of_sentence: dict[tuple[int, int], int]
 ) -> dict[tuple[int, int], int]:
-    """The event each statement is about, where the article makes it plain:
-    - the one its own sentence reports;
-    - else the one event its paragraph reports ("Jets struck Ariha on Monday. Nine civilians were killed, the
-      Observatory said.");
-    - else the one event of the article (of the paragraph's, when it reports several) its speaker takes part in
-      (Putin on the Sochi deal he signed, or on a summit of Russia's).
-    Two candidates at any step tie the statement to neither: no link is better than a wrong one."""
-    found = dict(event_of_sentence)
-    by_article: dict[int, list[tuple[int, int]]] = {}
-    for (article_id, index), event_id in event_of_sentence.items():
-        by_article.setdefault(article_id, []).append((index, event_id))
+    """(article id, sentence index) -> the event a statement there is about: its candidates (links.py) became one
+    event. Candidates that became two events tie it to neither: no link is better than a wrong one."""
+    found = {}
     for article, extraction in results:
-        if not extraction.relevant or article.pk not in by_article:
+        if not extraction.relevant or not extraction.events:
             continue
-        by_paragraph: dict[int, set[int]] = {}
-        for index, event_id in by_article[article.pk]:
-            by_paragraph.setdefault(extraction.sentences[index].paragraph, set()).add(event_id)
-        event_of_candidate = [event_of_sentence.get((article.pk, c.sentences[0])) for c in extraction.events]
-        for statement in extraction.statements:
-            pair = (article.pk, statement.sentence)
-            if pair in found:
-                continue
-            events = by_paragraph.get(extraction.sentences[statement.sentence].paragraph, set())
-            if len(events) != 1:
-                party = {event_of_candidate[n] for n in _speaks_for_a_party(statement, extraction.events, gazetteer)}
-                party.discard(None)
-                events = events & party if events else party
+        ids = [event_of_sentence.get((article.pk, c.sentences[0])) for c in extraction.events]
+        for statement, candidates in zip(extraction.statements, extraction.statement_events, strict=True):
+            events = {ids[n] for n in candidates} - {None}
             if len(events) == 1:
-                found[pair] = next(iter(events))
+                found[(article.pk, statement.sentence)] = events.pop()
     return found
 
 
