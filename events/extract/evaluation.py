@@ -5,7 +5,10 @@ Per kind, micro-averaged over the articles:
 - statements: a predicted statement matches a gold one when its text contains the gold phrase (folded, so case,
   accents and punctuation do not matter); it counts as correct only with the same speaker (null included). A
   matched statement credited to a different actor is a wrong speaker; one left unattributed is only a miss;
-- events: the same ACLED type and sub-type, and one of the gold places when the gold names places.
+- events: the same ACLED type and sub-type, and one of the gold places when the gold names places;
+- links: for the gold statements that say which event they are about ("event": an index into the article's gold
+  events, or null for none), the event extraction ties the matched statement to (links.py; tied when its candidates
+  are one) must be the extracted event matched to that gold event. A wrong event counts as a false alarm and a miss.
 Irrelevant articles have empty gold lists, so anything extracted from them is a false positive.
 """
 
@@ -20,7 +23,7 @@ from events.extract.folding import fold_key
 from events.extract.matcher import Matcher
 from events.extract.pipeline import extract
 
-KINDS = ("actors", "places", "statements", "events")
+KINDS = ("actors", "places", "statements", "events", "links")
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Prediction:
     places: set[str]
     statements: list[tuple[str | None, str]]  # (speaker slug, text)
     events: list[tuple[str, str, str | None]]  # (event type, sub-event type, place slug)
+    statement_events: list[int | None] = field(default_factory=list)  # per statement, the event it is tied to
 
 
 @dataclass
@@ -84,6 +88,8 @@ def predict(text: str, published: date, matcher: Matcher) -> Prediction:
             (e.event_type, e.sub_event_type, gazetteer.places[e.place_id].slug if e.place_id else None)
             for e in result.events
         ],
+        # One article's candidates are each their own event here (no clustering): tied when there is one.
+        statement_events=[links[0] if len(links) == 1 else None for links in result.statement_events],
     )
 
 
@@ -100,14 +106,17 @@ def score_article(article_id: str, gold: dict, predicted: Prediction, evaluation
         score.fn += len(want - got)
         evaluation.mistakes += [(article_id, kind, f"extra {s}") for s in sorted(got - want)]
         evaluation.mistakes += [(article_id, kind, f"missed {s}") for s in sorted(want - got)]
-    _score_statements(article_id, gold["statements"], predicted.statements, evaluation)
-    _score_events(article_id, gold["events"], predicted.events, evaluation)
+    statement_of = _score_statements(article_id, gold["statements"], predicted.statements, evaluation)
+    gold_event_of = _score_events(article_id, gold["events"], predicted.events, evaluation)
+    _score_links(article_id, gold["statements"], statement_of, gold_event_of, predicted, evaluation)
 
 
-def _score_statements(article_id: str, gold: list[dict], predicted: list, evaluation: Evaluation) -> None:
+def _score_statements(article_id: str, gold: list[dict], predicted: list, evaluation: Evaluation) -> dict[int, int]:
+    """Scores the statements; returns gold statement index -> the predicted statement it matched."""
     score = evaluation.scores["statements"]
     free = list(range(len(predicted)))
-    for item in gold:
+    matched: dict[int, int] = {}
+    for number, item in enumerate(gold):
         phrase = fold_key(item["contains"])
         index = next((i for i in free if phrase in fold_key(predicted[i][1])), None)
         if index is None:
@@ -115,6 +124,7 @@ def _score_statements(article_id: str, gold: list[dict], predicted: list, evalua
             evaluation.mistakes.append((article_id, "statements", f"missed {item['speaker']}: {item['contains']}"))
             continue
         free.remove(index)
+        matched[number] = index
         speaker = predicted[index][0]
         if speaker == item["speaker"]:
             score.tp += 1
@@ -130,13 +140,16 @@ def _score_statements(article_id: str, gold: list[dict], predicted: list, evalua
     evaluation.mistakes += [
         (article_id, "statements", f"extra {predicted[i][0]}: {predicted[i][1][:80]}") for i in free
     ]
+    return matched
 
 
-def _score_events(article_id: str, gold: list[dict], predicted: list, evaluation: Evaluation) -> None:
+def _score_events(article_id: str, gold: list[dict], predicted: list, evaluation: Evaluation) -> dict[int, int]:
+    """Scores the events; returns predicted event index -> the gold event index it matched."""
     score = evaluation.scores["events"]
     free = list(range(len(predicted)))
+    matched: dict[int, int] = {}
     # Gold events that name places first, so an unconstrained one does not take their match.
-    for item in sorted(gold, key=lambda g: "place" not in g):
+    for number, item in sorted(enumerate(gold), key=lambda pair: "place" not in pair[1]):
         index = next(
             (
                 i for i in free
@@ -152,9 +165,30 @@ def _score_events(article_id: str, gold: list[dict], predicted: list, evaluation
             )
             continue
         free.remove(index)
+        matched[index] = number
         score.tp += 1
     score.fp += len(free)
     evaluation.mistakes += [(article_id, "events", f"extra {predicted[i][1]} at {predicted[i][2]}") for i in free]
+    return matched
+
+
+def _score_links(
+    article_id: str, gold: list[dict], statement_of: dict[int, int], gold_event_of: dict[int, int],
+    predicted: Prediction, evaluation: Evaluation,
+) -> None:
+    score = evaluation.scores["links"]
+    for number, item in enumerate(gold):
+        if "event" not in item:
+            continue  # not labelled
+        want = item["event"]
+        tied = predicted.statement_events[statement_of[number]] if number in statement_of else None
+        got = gold_event_of.get(tied, -1) if tied is not None else None  # -1: an event the gold does not have
+        if got == want:
+            score.tp += want is not None
+            continue
+        score.fp += got is not None
+        score.fn += want is not None
+        evaluation.mistakes.append((article_id, "links", f"{item['contains']}: event {got} instead of {want}"))
 
 
 def gold_load(directory: Path) -> list[dict]:

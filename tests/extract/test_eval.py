@@ -27,6 +27,9 @@ def test_every_f1_reaches_the_target_without_a_wrong_speaker():
     assert failing == {}, evaluation.mistakes
     assert evaluation.wrong_speakers == 0, evaluation.mistakes
     assert evaluation.relevance_correct == evaluation.articles, evaluation.mistakes
+    # A statement tied to the wrong event misleads an editor more than one tied to none.
+    links = evaluation.scores["links"]
+    assert links.tp >= 15 and links.precision == 1.0, [m for m in evaluation.mistakes if m[1] == "links"]
 
 
 def test_the_command_prints_a_table_and_the_summary_line():
@@ -36,6 +39,7 @@ def test_the_command_prints_a_table_and_the_summary_line():
     lines = out.getvalue().splitlines()
     assert lines[0].split() == ["kind", "tp", "fp", "fn", "precision", "recall", "f1"]
     assert re.fullmatch(
-        r"actors_f1=\d\.\d{3} places_f1=\d\.\d{3} statements_f1=\d\.\d{3} events_f1=\d\.\d{3} wrong_speakers=\d+",
+        r"actors_f1=\d\.\d{3} places_f1=\d\.\d{3} statements_f1=\d\.\d{3} events_f1=\d\.\d{3} links_f1=\d\.\d{3} "
+        r"wrong_speakers=\d+",
         lines[-1],
     )

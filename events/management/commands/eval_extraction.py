@@ -2,7 +2,8 @@
 
 Runs the pure extraction (no writes) over tests/extraction_eval/ with the gazetteer shipped in the data files
 (or, with --gazetteer db, the one in the database, editors' additions included), prints a table per kind and a
-final line `actors_f1=... places_f1=... statements_f1=... events_f1=... wrong_speakers=N`.
+final line `actors_f1=... places_f1=... statements_f1=... events_f1=... links_f1=... wrong_speakers=N` (links: the
+labelled statements tied to the right event, or to none; events/extract/evaluation.py says how each kind is scored).
 """
 
 from __future__ import annotations
