@@ -21,6 +21,7 @@ from events.extract.sentences import Sentence
 SPEECH = 1  # a speech verb or "according to": statements.py reads the sentence
 DATE = 2  # a month, weekday, relative day or ISO date: dates.py reads it
 NAME = 4  # an organisation head word, a leading word or a title: proposals.py reads it
+ANAPHOR = 8  # a word that can refer back to an event ("the strikes"): events.py reads the sentence for it
 
 # The ISO form (2018-09-07) always holds a hyphen followed by a digit; every other form holds a cue word.
 ISO_DATE_CUES = tuple(f"-{digit}" for digit in range(10))
@@ -42,6 +43,12 @@ def cue_automaton(cues: Iterable[tuple[str, int]]) -> ahocorasick.Automaton:
     if flags:
         automaton.make_automaton()
     return automaton
+
+
+def any_case(words: Iterable[str]) -> list[str]:
+    """Each word as it is written in running text: lower case, capitalised, all capitals (the cue scan is
+    case-sensitive, the pattern behind these cues is not: a word in mixed case, "sTrikes", is not looked at)."""
+    return [form for word in words for form in {word.lower(), word.capitalize(), word.upper()}]
 
 
 def first_words(phrases: Iterable[str]) -> list[str]:

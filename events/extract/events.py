@@ -360,6 +360,27 @@ def _add_sentence(target: EventCandidate, sentence: Sentence, actors: list[tuple
     target.actors += [(a, ActorRole.ASSOCIATED) for a, _ in actors if a not in known]
 
 
+def _refer_back(
+    found: list[EventCandidate], sentence: Sentence, places: list[Mention], quotes: list[tuple[int, int]],
+    gazetteer: Gazetteer, rules: Rules,
+) -> None:
+    """"The strikes hit the town of Jisr al-Shughur ...": a sentence that types no event of its own but names one
+    already found (rules' anaphors) joins it as a source, when any place it names is the event's or lies in it."""
+    pattern, targets = rules.anaphors
+    match = pattern.search(sentence.text) if pattern is not None else None
+    if match is None or any(q_start <= sentence.start + match.start() < q_end for q_start, q_end in quotes):
+        return
+    wanted = targets.get(fold_key(match.group(1)), ())
+    earlier = next((c for c in reversed(found) if c.rule_id in wanted), None)
+    if earlier is None:
+        return
+    if places and earlier.place_id is not None:
+        home = gazetteer.places[earlier.place_id]
+        if not any(m.target == home.id or place_within(gazetteer.places[m.target], home) for m in places):
+            return  # "the strikes also hit Saraqib": another place, not this event's
+    _add_sentence(earlier, sentence, [])
+
+
 def events_find(
     sentences: list[Sentence],
     triggers_by_sentence: list[list[Trigger]],
@@ -373,12 +394,18 @@ def events_find(
     gazetteer: Gazetteer,
     rules: Rules,
     published: date,
+    may_refer_back: list[bool] | None = None,
 ) -> list[EventCandidate]:
     typist = _Typist(gazetteer, rules, published)
     found: list[EventCandidate] = []
     for sentence in sentences:
         triggers = triggers_by_sentence[sentence.index]
-        if sentence.junk or sentence.title or not triggers:
+        if sentence.junk or sentence.title:
+            continue
+        if not triggers:
+            # ``may_refer_back`` (cues.py): whether the sentence holds a word that can refer back; None: read all.
+            if found and (may_refer_back is None or may_refer_back[sentence.index]):
+                _refer_back(found, sentence, places_by_sentence[sentence.index], quotes, gazetteer, rules)
             continue
         places = places_by_sentence[sentence.index]
         statement = statements.get(sentence.index)

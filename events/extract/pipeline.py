@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from events.extract.cues import DATE, NAME, SPEECH, sentence_cues
+from events.extract.cues import ANAPHOR, DATE, NAME, SPEECH, sentence_cues
 from events.extract.dates import DateMention, dates_find
 from events.extract.events import EventCandidate, Trigger, events_find
 from events.extract.folding import fold
@@ -121,7 +121,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
     )
     events = events_find(
         sentences, trigger_buckets, actors_by_sentence, places_by_sentence, dates_by_sentence, quote_spans(text),
-        by_sentence, primary, venue, gazetteer, rules, published,
+        by_sentence, primary, venue, gazetteer, rules, published, may_refer_back=[bool(cue & ANAPHOR) for cue in cues],
     )
     proposals = proposals_find(text, sentences, all_mentions, rules, named=[bool(cue & NAME) for cue in cues])
     return Extraction(

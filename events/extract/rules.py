@@ -15,7 +15,17 @@ from pathlib import Path
 
 import ahocorasick
 
-from events.extract.cues import DATE, ISO_DATE_CUES, NAME, SPEECH, cue_automaton, first_words, insensitive_keys
+from events.extract.cues import (
+    ANAPHOR,
+    DATE,
+    ISO_DATE_CUES,
+    NAME,
+    SPEECH,
+    any_case,
+    cue_automaton,
+    first_words,
+    insensitive_keys,
+)
 from events.extract.dates import DATE_CUES
 from events.extract.folding import fold_key
 from events.extract.scanning import whole_word_automaton
@@ -128,6 +138,9 @@ class Rules:
     spokesperson_persons: frozenset[str] = frozenset()
     # Last words of plural actor names: a title's verb agrees with them (events.py).
     plural_heads: frozenset[str] = frozenset()
+    # "the strikes" / "this attack" in a sentence that types no event: (pattern whose group 1 is the word, the rules
+    # of the earlier events it can refer back to, by folded word) (events.py).
+    anaphors: tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]] = (None, {})
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -201,6 +214,19 @@ def _event_rule(entry: dict, source: str) -> EventRule:
     if rule.title_place not in ("in", "near", "at", ""):
         raise RulesError(f"{source}: rule {rule.id!r}: title_place must be 'in', 'near', 'at' or ''")
     return rule
+
+
+def _anaphors(
+    entries: dict[str, list[str]], event_rules: dict[str, EventRule], source: str
+) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
+    unknown = sorted({r for ids in entries.values() for r in ids} - event_rules.keys())
+    if unknown:
+        raise RulesError(f"{source}: anaphors name unknown rules {unknown}")
+    if not entries:
+        return None, {}
+    words = _words_regex(list(entries))
+    pattern = re.compile(rf"\b(?:the|this|these|those|that)\s+(?:[\w-]+\s+)?({words})\b", re.IGNORECASE)
+    return pattern, {fold_key(word): tuple(ids) for word, ids in entries.items()}
 
 
 def _check_references(rules: dict[str, EventRule], source: str) -> None:
@@ -292,6 +318,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         violent_types=frozenset(events["violent_types"]),
         fatality_patterns=fatality_patterns,
         plural_heads=frozenset(w.lower() for w in events.get("plural_heads", ())),
+        anaphors=_anaphors(events.get("anaphors", {}), event_rules, "event_rules.json"),
         fatality_cues=(
             re.compile(r"\b(?:" + _words_regex(events["fatalities"]["cues"]) + ")", re.IGNORECASE)
             if events["fatalities"].get("cues") else None
@@ -307,6 +334,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             *((w, SPEECH) for w in first_words(speech["verbs"])),
             *((w, DATE) for w in (*DATE_CUES, *ISO_DATE_CUES)),
             *((w, NAME) for w in first_words([*patterns["heads"], *patterns["leading"], *titles["titles"]])),
+            *((w, ANAPHOR) for w in any_case(events.get("anaphors", {}))),
         ]),
         according_keys=insensitive_keys(speech["according_to"]),
         relative_openers=frozenset(speech.get("relative_openers", [])),

@@ -308,3 +308,13 @@ def test_pro_government_militias_are_the_governments_side(shipped):
 def test_the_latakia_mountains_are_the_governorates_not_the_city(shipped):
     (event,) = shipped("Government forces clashed with rebels in the Latakia mountains on Friday.")
     assert shipped.gazetteer.places[event.place_id].slug == "latakia-governorate"
+
+
+def test_a_sentence_that_refers_back_to_an_event_joins_it_but_not_at_another_place(shipped):
+    body = (
+        "Russian warplanes pounded rebel-held parts of Idlib province on Tuesday, killing at least 13 civilians.\n\n"
+        "The strikes hit the town of Jisr al-Shughur and the village of Mhambal, the monitor said.\n\n"
+        "Later the strikes also reached Hama city, residents said."
+    )
+    (event,) = shipped(body)
+    assert event.sentences == [1, 2]  # the second paragraph is a source; Hama is not in Idlib
