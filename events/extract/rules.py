@@ -104,6 +104,7 @@ class Rules:
     trailing_max_words: int
     place_prefixes: dict[str, str]
     place_suffixes: dict[str, str]
+    bare_governorate: frozenset[str]  # folded names of cities whose bare mention means their governorate
     place_spread: re.Pattern[str] | None  # "across Idlib province": many places of it, not one happening there
     event_rules: dict[str, EventRule]
     triggers: ahocorasick.Automaton  # folded keyword -> (length, rule ids or () for an ignored phrase)
@@ -306,6 +307,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         trailing_max_words=int(speech.get("trailing_max_words", 6)),
         place_prefixes={fold_key(k): v for k, v in modifiers["prefixes"].items()},
         place_suffixes={fold_key(k): v for k, v in modifiers["suffixes"].items()},
+        bare_governorate=frozenset(fold_key(name) for name in modifiers.get("bare_governorate", [])),
         place_spread=phrases_pattern(modifiers.get("spread", [])),
         event_rules=event_rules,
         triggers=triggers,

@@ -53,6 +53,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--mistakes", action="store_true", help="List every miss and false alarm.")
         parser.add_argument("--corpus", default=str(CORPUS_FILE), help="The FA-KES articles.csv.")
+        parser.add_argument("--real", default=str(REAL_SET), help="Folder of the real annotations and split.json.")
         parser.add_argument(
             "--half", choices=("dev", "test", "both"), default="both",
             help="Which half of the annotated real articles to list mistakes for (tune on dev only).",
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         parser.add_argument("--agreement", action="store_true", help="Score the coders' overlapping annotations.")
 
     def handle(
-        self, *args, directory: str, gazetteer: str, mistakes: bool, corpus: str, half: str, agreement: bool,
+        self, *args, directory: str, gazetteer: str, mistakes: bool, corpus: str, real: str, half: str, agreement: bool,
         **options,
     ) -> None:
         folder = Path(directory)
@@ -86,12 +87,12 @@ class Command(BaseCommand):
         north_west = crowd_agreement((a for a in articles.values() if a.crowd["location"] in NORTH_WEST), matcher)
         self.stdout.write(f"crowd_all: {everything.summary()}")
         self.stdout.write(f"crowd_nw: {north_west.summary()}")
-        records = annotations_load(REAL_SET)
+        records = annotations_load(Path(real))
         if agreement:
-            overlap = annotations_load(REAL_SET, prefix="overlap_")
+            overlap = annotations_load(Path(real), prefix="overlap_")
             result = coders_agreement(records, overlap, articles)
             self._report("agreement", result, mistakes, result.real_summary())
-        for name, unit_ids in split_load(REAL_SET).items():
+        for name, unit_ids in split_load(Path(real)).items():
             result = evaluate_real(records, unit_ids, articles, matcher)
             show = mistakes and half in (name, "both")
             self._report(f"real_{name}", result, show, result.real_summary())
