@@ -105,13 +105,50 @@ def evaluate_real(
     records: dict[str, dict], unit_ids: Iterable[str], corpus: dict[str, CorpusArticle], matcher: Matcher,
 ) -> Evaluation:
     evaluation = Evaluation()
+    names = _name_index(matcher.gazetteer)
     for unit_id in unit_ids:
         record = records.get(unit_id)
         if record is None:
             continue  # drawn into the split but not annotated (yet)
         article = corpus[unit_id]
-        score_article(record["id"], _as_gold(record), predict(article.text, article.published, matcher), evaluation)
+        gold = _resolved(_as_gold(record), names)
+        score_article(record["id"], gold, predict(article.text, article.published, matcher), evaluation)
     return evaluation
+
+
+def _name_index(gazetteer) -> dict[str, dict[str, str]]:
+    actors = {fold_key(name): gazetteer.actors[i].slug for name, i in gazetteer.actor_names}
+    places = {fold_key(name): gazetteer.places[i].slug for name, i in gazetteer.place_names}
+    return {"actors": actors, "places": places}
+
+
+def _resolved(gold: dict, names: dict[str, dict[str, str]]) -> dict:
+    """A name the coder found missing from the gazetteer counts as the actor or place once the gazetteer has it:
+    growing the gazetteer is how such misses are fixed, and the label (the name in the text) stays the coder's."""
+    gold = dict(gold)
+    for kind in ("actors", "places"):
+        known, still = list(gold[kind]), []
+        for item in gold.get(f"{kind}_unlisted", []):
+            name = item["name"] if isinstance(item, dict) else item
+            slug = names[kind].get(fold_key(name or ""))
+            if slug and slug not in known:
+                known.append(slug)
+            elif not slug:
+                still.append(item)
+        gold[kind], gold[f"{kind}_unlisted"] = known, still
+    gold["statements"] = [
+        {**s, "speaker": names["actors"].get(fold_key(s["speaker_unlisted"]))}
+        if not s.get("speaker") and s.get("speaker_unlisted") else s
+        for s in gold["statements"]
+    ]
+    events = []
+    for event in gold["events"]:
+        if not event.get("actor1") and event.get("actor1_unlisted"):
+            slug = names["actors"].get(fold_key(event["actor1_unlisted"]))
+            event = {**event, "actor1": slug, "actor1_unlisted": None if slug else event["actor1_unlisted"]}
+        events.append(event)
+    gold["events"] = events
+    return gold
 
 
 def _as_gold(record: dict) -> dict:

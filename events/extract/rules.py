@@ -130,6 +130,10 @@ class Rules:
     relative_openers: frozenset[str] = frozenset()
     # Capitalised words dropped from the front of a proposed name, with the "of"/"the" after them (proposals.py).
     leading_noise: frozenset[str] = frozenset()
+    # A country named as a location ("in northern Syria"): words before it, adjectives between, words right after.
+    locative_before: frozenset[str] = frozenset()
+    locative_skip: frozenset[str] = frozenset()
+    locative_after: tuple[str, ...] = ()
     adverbial_openers: frozenset[str] = frozenset()
     adverbial_max_words: int = 4
     speech_complements: frozenset[str] = frozenset()
@@ -331,6 +335,9 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         org_kinds=org_kinds,
         stop_names=frozenset(fold_key(n) for n in patterns["stop_names"]),
         leading_noise=frozenset(patterns.get("leading_noise", ())),
+        locative_before=frozenset(patterns.get("locative", {}).get("before", ())),
+        locative_skip=frozenset(patterns.get("locative", {}).get("skip", ())),
+        locative_after=tuple(patterns.get("locative", {}).get("after", ())),
         relevance=relevance,
         cues=cue_automaton([
             *((w, SPEECH) for w in first_words(speech["verbs"])),
