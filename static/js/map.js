@@ -35,6 +35,9 @@
   var legendZones = document.getElementById("legend-zones");
   var legendEvents = document.getElementById("legend-events");
   var hint = document.getElementById("map-hint");
+  var prevChange = document.getElementById("map-prev-change");
+  var nextChange = document.getElementById("map-next-change");
+  var changes = config.changes.slice().sort();
   var DAY = 86400000;
   var first = Date.parse(config.first + "T00:00:00Z");
   var last = Date.parse(config.today + "T00:00:00Z");
@@ -152,7 +155,7 @@
       events.addData(results[1]);
       drawLegend(results[0], results[1]);
       var n = results[1].features.length;
-      status.textContent = results[0].features.length + " zones on " + day + "; " + n + (n === 1 ? " event" : " events") +
+      status.textContent = results[0].features.length + " areas on " + day + "; " + n + (n === 1 ? " event" : " events") +
         " from " + params.get("from") + (results[1].truncated ? " (newest shown)" : "") + ".";
       drawHint(day, params.get("from"), results[0], n);
       el.dataset.date = day;
@@ -169,6 +172,30 @@
     });
   }
 
+  // The nearest change of control before / after the day shown (ISO dates compare as strings), or null.
+  function neighbours(day) {
+    var before = null;
+    var after = null;
+    changes.forEach(function (d) {
+      if (d < day) {
+        before = d;
+      } else if (d > day && after === null) {
+        after = d;
+      }
+    });
+    return { before: before, after: after };
+  }
+
+  function drawChangeButtons(day) {
+    var near = neighbours(day);
+    prevChange.disabled = near.before === null;
+    nextChange.disabled = near.after === null || near.after > config.today;
+    prevChange.title = near.before ? "Go to " + near.before : "No earlier change";
+    nextChange.title = near.after ? "Go to " + near.after : "No later change";
+    prevChange.dataset.target = near.before || "";
+    nextChange.dataset.target = near.after || "";
+  }
+
   function syncUrl(day) {
     var url = new URL(window.location.href);
     url.searchParams.set("date", day);
@@ -182,9 +209,18 @@
       slider.value = String(dayIndex(day));
     }
     slider.setAttribute("aria-valuetext", day);
+    drawChangeButtons(day);
     syncUrl(day);
     load(day);
   }
+
+  [prevChange, nextChange].forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (button.dataset.target) {
+        choose(button.dataset.target, false);
+      }
+    });
+  });
 
   var timer = null;
   slider.addEventListener("input", function () {
@@ -192,6 +228,7 @@
     dateInput.value = day;
     slider.setAttribute("aria-valuetext", day);
     window.clearTimeout(timer);
+    drawChangeButtons(day);
     timer = window.setTimeout(function () { choose(day, true); }, 150);
   });
   dateInput.addEventListener("change", function () {
@@ -205,5 +242,6 @@
     choose(dateInput.value, false);
   });
 
+  drawChangeButtons(config.date);
   load(config.date);
 })();
