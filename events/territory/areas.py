@@ -28,11 +28,18 @@ _LON_SCALE = math.cos(math.radians(35.5))
 GRID = 0.0001
 
 
+# Places that stand for a bounded area only, in km, where an unbounded Voronoi cell would spread over empty desert:
+# the US-led coalition's garrison at al-Tanf keeps a 55 km deconfliction zone; Deir Hafer stands for the small
+# pocket between it and the Euphrates (about 25 km), not for the steppe south of it.
+REACH_KM = {"al-tanf": 55.0, "dayr-hafir": 25.0}
+
+
 @dataclass(frozen=True)
 class Seed:
     place_id: int
     lon: float
     lat: float
+    slug: str = ""
 
 
 def outline() -> Polygon:
@@ -53,20 +60,39 @@ class Cells:
         self.seeds = list(kept.values())
         self._union_cache: dict[frozenset[int], Any] = {}
 
-    @cached_property
-    def by_place(self) -> dict[int, Polygon]:
-        if not self.seeds:
-            return {}
-        if len(self.seeds) == 1:
-            return {self.seeds[0].place_id: self.outline}
-        points = MultiPoint([(s.lon * _LON_SCALE, s.lat) for s in self.seeds])
+    def _voronoi(self, seeds: list[Seed]) -> dict[int, Any]:
+        if len(seeds) == 1:
+            return {seeds[0].place_id: self.outline}
+        points = MultiPoint([(s.lon * _LON_SCALE, s.lat) for s in seeds])
         frame = affinity.scale(self.outline, xfact=_LON_SCALE, yfact=1.0, origin=(0, 0)).buffer(1.0)
         regions = shapely.voronoi_polygons(points, extend_to=frame, ordered=True)
         cells = {}
-        for seed, region in zip(self.seeds, regions.geoms, strict=True):
+        for seed, region in zip(seeds, regions.geoms, strict=True):
             region = affinity.scale(region, xfact=1 / _LON_SCALE, yfact=1.0, origin=(0, 0))
             cells[seed.place_id] = region.intersection(self.outline)
         return cells
+
+    @cached_property
+    def by_place(self) -> dict[int, Any]:
+        """Each place's cell. A place with a bounded reach (REACH_KM) keeps only the part of its cell within that
+        distance; the rest goes to the cells the other places would have without it."""
+        if not self.seeds:
+            return {}
+        cells = self._voronoi(self.seeds)
+        bounded = [s for s in self.seeds if s.slug in REACH_KM]
+        others = [s for s in self.seeds if s.slug not in REACH_KM]
+        if not bounded or not others:
+            return cells
+        kept = {}
+        for seed in bounded:
+            radius = REACH_KM[seed.slug] / 111.0
+            disc = affinity.scale(shapely.Point(seed.lon, seed.lat).buffer(radius, 32), xfact=1 / _LON_SCALE,
+                                  yfact=1.0, origin=(seed.lon, seed.lat))
+            kept[seed.place_id] = cells[seed.place_id].intersection(disc)
+        taken = unary_union(list(kept.values()))
+        result = {pid: cell.difference(taken) for pid, cell in self._voronoi(others).items()}
+        result.update(kept)
+        return result
 
     def union(self, place_ids: frozenset[int]) -> Any:
         """The dissolved cells of these places; remembered, since most controllers keep the same places from one

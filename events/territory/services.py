@@ -269,8 +269,10 @@ def control_maps_rebuild(since: dt.date | None = None) -> int:
             start = max(earlier) if earlier else None
         place_ids = {c[0] for c in changes}
         seeds = [
-            Seed(pk, lon, lat)
-            for pk, lon, lat in Place.objects.filter(pk__in=place_ids).values_list("pk", "longitude", "latitude")
+            Seed(pk, lon, lat, slug)
+            for pk, lon, lat, slug in Place.objects.filter(pk__in=place_ids)
+            .order_by("pk")
+            .values_list("pk", "longitude", "latitude", "slug")
         ]
         actor_ids = {c[1] for c in changes}
         actors: dict[int, Mapping[str, str]] = {
@@ -317,8 +319,9 @@ def control_history_load(data: Mapping[str, Any]) -> LoadReport:
 
     Each entry of "changes": date, controller (actor slug), places (slugs), sources (keys of "sources"), note,
     precision. A shipped change is keyed by (place, date): a second run writes nothing, a corrected controller,
-    note or source updates it in place, and an editor's undo of a shipped change is kept (its status is never
-    reset). The cached maps are then brought up to date (nothing written when they already are).
+    note or source updates it in place, one the file no longer lists is undone, and an editor's undo of a shipped
+    change is kept (its status is never reset). The cached maps are then brought up to date (nothing written when
+    they already are).
     """
     if not isinstance(data, Mapping) or not isinstance(data.get("changes"), list):
         raise ReferenceDataError('The control history must be an object with a "changes" list.')
@@ -394,5 +397,11 @@ def control_history_load(data: Mapping[str, Any]) -> LoadReport:
                 report.updated += 1
             else:
                 report.unchanged += 1
+        # A shipped change that the file no longer lists (a correction) leaves the map; its row and history stay.
+        for key, change in existing.items():
+            if key not in rows and change.status == ControlStatus.ACCEPTED:
+                change.status = ControlStatus.UNDONE
+                _save(change, None, "No longer in the shipped history", ["status"])
+                report.updated += 1
         maps.updated = control_maps_rebuild()
     return report

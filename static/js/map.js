@@ -39,6 +39,7 @@
   var nextChange = document.getElementById("map-next-change");
   var changes = config.changes.slice().sort();
   var DAY = 86400000;
+  var NORTH_WEST = [[34.95, 35.75], [36.85, 37.65]];
   var first = Date.parse(config.first + "T00:00:00Z");
   var last = Date.parse(config.today + "T00:00:00Z");
   var fitted = false;
@@ -160,8 +161,10 @@
       drawHint(day, params.get("from"), results[0], n);
       el.dataset.date = day;
       el.setAttribute("aria-busy", "false");
+      // The areas cover all of Syria; the tracker is about the north-west, so the first view frames it (Idlib with
+      // the Aleppo, Hama and Latakia fronts). Zooming out shows the rest of the country.
       if (!fitted && zones.getLayers().length) {
-        map.fitBounds(zones.getBounds(), { padding: [12, 12] });
+        map.fitBounds(NORTH_WEST, { padding: [8, 8] });
         fitted = true;
       }
     }).catch(function (error) {
