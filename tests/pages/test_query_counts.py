@@ -32,10 +32,10 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         ),
         # as the first page, from the middle of the data
         "timeline deep": (f"/timeline/?cursor={middle.occurred_on.isoformat()}.{middle.pk}", 8),
-        # first published event date; zone validity dates (for the slider)
-        "map": ("/map/?date=2024-02-20&days=30", 2),
-        # zones valid on the date, controller joined
-        "zones geojson": ("/api/zones.geojson?date=2024-02-20", 1),
+        # first published event date; zone validity dates; the cached control maps' dates (for the slider)
+        "map": ("/map/?date=2024-02-20&days=30", 3),
+        # the cached control map of the date (derived areas); drawn zones valid on the date, controller joined
+        "zones geojson": ("/api/zones.geojson?date=2024-02-20", 2),
         # matching events with a place, place joined, newest first, capped
         "events geojson": ("/api/events.geojson?from=2024-01-01&to=2024-03-01&type=Battles", 1),
         # one keyset chunk of up to 2000 events + its actor roles + its sources (three queries a chunk)
@@ -48,8 +48,9 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "actor": ("/actors/russia/", 11),
         # event (place joined) + actor roles + sources; its statements (speaker and article joined)
         "event": (f"/events/{event.pk}/", 4),
-        # place; its newest events + roles + sources; every zone (point-in-polygon in Python)
-        "place": ("/places/saraqib/", 5),
+        # place; its newest events + roles + sources; its control history (controller joined); every zone
+        # (point-in-polygon in Python)
+        "place": ("/places/saraqib/", 6),
         # active actors, parent joined
         "actor list": ("/actors/", 1),
     }

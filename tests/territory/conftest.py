@@ -12,3 +12,7 @@ def _test_client_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# The editors of tests/admin: an Editors group made by `create_editors` and a staff user in it.
+from tests.admin.conftest import editor, editor_client, editors_group  # noqa: E402, F401
