@@ -153,7 +153,12 @@ class _Typist:
             for m in places
         ):
             return False
-        return len({m.target for m in reading.actors}) >= rule.min_actors
+        actors = reading.actors
+        if rule.roles == "parties":
+            # The parties to talks or a clash are named in the keyword's clause: "after four hours of talks in
+            # Sochi, Putin said the zone would run between rebels and government troops" is no rebel-army talk.
+            actors = [m for m in actors if clause[0] <= m.start and m.end <= clause[1]]
+        return len({m.target for m in actors}) >= rule.min_actors
 
     def roles(self, reading: _Reading, sentence: Sentence) -> list[tuple[int, str]]:
         trigger = reading.trigger

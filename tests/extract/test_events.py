@@ -173,7 +173,7 @@ def _roles(read, event):
         # The civilians are who was killed, in another clause: the strike is by the Russian forces, not "on" them.
         ("Russian warplanes struck rebel-held areas in western Idlib on Tuesday, killing 12 civilians.",
          "Air strikes by Russian Armed Forces"),
-        ("Government forces recaptured Khan Shaykhun on Wednesday.", "Syrian government takes control"),
+        ("Government forces recaptured Khan Shaykhun on Wednesday.", "Syrian Arab Army takes control"),
         ("A car bomb exploded in the centre of Idlib on Monday, killing seven people.", "Car bomb explosion"),
         ("Turkish troops set up a new observation post near Morek on Tuesday.",
          "Turkish Armed Forces set up observation post"),  # a plural name takes a plural verb
@@ -202,9 +202,9 @@ def test_a_clash_told_at_a_place_and_again_at_its_governorate_is_one_event_at_th
     assert event.occurred_on == date(2018, 9, 14)  # the day the first report gives, not the article's
     # "A and B clashed": both are sides, in the order named.
     assert _roles(shipped, event) == [
-        ("syrian-government", ActorRole.ACTOR1), ("syrian-opposition", ActorRole.ACTOR2),
+        ("syrian-arab-army", ActorRole.ACTOR1), ("syrian-opposition", ActorRole.ACTOR2),
     ]
-    assert event.label == "Clashes between Syrian government and Syrian opposition"
+    assert event.label == "Clashes between Syrian Arab Army and Syrian opposition"
 
 
 def test_protests_across_a_governorate_and_in_one_of_its_towns_stay_two_events(shipped):
@@ -223,8 +223,9 @@ def test_the_side_building_up_troops_is_the_initiator(shipped):
     )
     (event,) = shipped(body)
     assert event.sub_event_type == "Other"
-    assert _roles(shipped, event) == [("syrian-government", ActorRole.ACTOR1)]
-    assert event.label == "Troop build-up by Syrian government"
+    # Troops are the army (docs/coding-guide.md), not the government that commands it.
+    assert _roles(shipped, event) == [("syrian-arab-army", ActorRole.ACTOR1)]
+    assert event.label == "Troop build-up by Syrian Arab Army"
 
 
 def test_listing_a_group_as_terrorist_is_a_change_to_the_group(shipped):
