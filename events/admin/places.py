@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from events.models import Place
+from events.territory.admin import pass_places
 
 
 def place_map_html(place: Place) -> SafeString:
@@ -40,6 +41,8 @@ class PlaceAdmin(admin.ModelAdmin):
         "source",
     ]
     change_form_template = "admin/events/place/change_form.html"
+    # Recording that the selected places change hands (events.territory.admin).
+    actions = [pass_places]
 
     @admin.display(description="map")
     def place_map(self, place: Place) -> SafeString:

@@ -10,18 +10,21 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from events.models import ControlChange
+from actors.models import Actor, ActorStatus
+from events.admin.actions import action_page
+from events.models import ControlChange, Place
 from events.territory.services import (
     ControlError,
     control_change_check,
     control_change_record,
     control_change_undo,
+    control_changes_record,
     control_proposal_accept,
     control_proposal_reject,
 )
@@ -141,3 +144,47 @@ class ControlChangeAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ControlChange]:
         return super().get_queryset(request).select_related("place", "controller")
+
+
+class PassPlacesForm(forms.Form):
+    controller = forms.ModelChoiceField(
+        queryset=Actor.objects.filter(status=ActorStatus.ACTIVE).order_by("name"), label="Passes to"
+    )
+    valid_from = forms.DateField(label="From (date)", widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+                             help_text="The public source: a report, a map, an agreement. Readers see it.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+    precision = forms.CharField(required=False, max_length=300,
+                                help_text="How exact the date and the line are ('to the day', 'within a week').")
+
+
+@admin.action(description="Pass selected places to another controller from a date\u2026", permissions=["change"])
+def pass_places(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Place]) -> HttpResponse | None:
+    """One step for a front that moves over several villages: every selected place passes to the controller from
+    the date, all or nothing, and the map follows."""
+    if not request.user.has_perm("events.add_controlchange"):
+        model_admin.message_user(request, "You may not record control changes.", messages.ERROR)
+        return None
+    places = queryset.order_by("name")
+    form = PassPlacesForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changes = control_changes_record(
+                list(places), data["controller"], data["valid_from"], source=data["source"], note=data["note"],
+                precision=data["precision"], user=request.user,
+            )
+        except ControlError as exc:
+            model_admin.message_user(request, f"Nothing recorded: {exc}", messages.ERROR)
+            return None
+        model_admin.message_user(
+            request,
+            f"{len(changes)} place{'s' if len(changes) != 1 else ''} pass to {data['controller']} from "
+            f"{data['valid_from'].isoformat()}; the map is up to date.",
+            messages.SUCCESS,
+        )
+        return None
+    return action_page(
+        model_admin, request, action="pass_places", title="Pass places to another controller", form=form,
+        objects=places, template="admin/events/place/pass_places.html",
+    )

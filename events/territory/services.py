@@ -108,6 +108,29 @@ def control_change_check(place: Place, controller: Actor, valid_from: dt.date) -
         )
 
 
+def _record(
+    place: Place, controller: Actor, valid_from: dt.date, source: str, note: str, precision: str,
+    user: AbstractBaseUser | None,
+) -> ControlChange:
+    Place.objects.select_for_update().filter(pk=place.pk).first()  # one writer per place at a time
+    control_change_check(place, controller, valid_from)
+    change = ControlChange(
+        place=place,
+        controller=controller,
+        valid_from=valid_from,
+        status=ControlStatus.ACCEPTED,
+        origin=ControlOrigin.EDITOR,
+        source=source,
+        note=note.strip(),
+        precision=precision.strip(),
+        recorded_by=user,
+        decided_by=user,
+        decided_at=timezone.now(),
+    )
+    _save(change, user, f"Recorded: {place.name} to {controller.name} from {valid_from.isoformat()}")
+    return change
+
+
 def control_change_record(
     place: Place,
     controller: Actor,
@@ -123,28 +146,32 @@ def control_change_record(
     Refused when the place already changes hands that day, or when the controller already holds it then (nothing
     would change). The source is required: every line on the map says where it comes from.
     """
+    return control_changes_record(
+        [place], controller, valid_from, source=source, note=note, precision=precision, user=user
+    )[0]
+
+
+def control_changes_record(
+    places: list[Place],
+    controller: Actor,
+    valid_from: dt.date,
+    *,
+    source: str,
+    note: str = "",
+    precision: str = "",
+    user: AbstractBaseUser | None = None,
+) -> list[ControlChange]:
+    """Several places pass to ``controller`` from ``valid_from`` (a front moving over a group of villages): all or
+    nothing, the map rebuilt once."""
     source = source.strip()
     if not source:
         raise ControlError("Name the source of the change (a report, a map, an agreement): readers see it.")
+    if not places:
+        raise ControlError("Select at least one place.")
     with transaction.atomic():
-        Place.objects.select_for_update().filter(pk=place.pk).first()  # one writer per place at a time
-        control_change_check(place, controller, valid_from)
-        change = ControlChange(
-            place=place,
-            controller=controller,
-            valid_from=valid_from,
-            status=ControlStatus.ACCEPTED,
-            origin=ControlOrigin.EDITOR,
-            source=source,
-            note=note.strip(),
-            precision=precision.strip(),
-            recorded_by=user,
-            decided_by=user,
-            decided_at=timezone.now(),
-        )
-        _save(change, user, f"Recorded: {place.name} to {controller.name} from {valid_from.isoformat()}")
+        changes = [_record(p, controller, valid_from, source, note, precision, user) for p in places]
         control_maps_rebuild(since=valid_from)
-    return change
+    return changes
 
 
 def control_change_undo(change: ControlChange, user: AbstractBaseUser | None) -> ControlChange:

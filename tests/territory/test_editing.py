@@ -121,3 +121,31 @@ def test_pages_and_the_zones_api_cost_the_same_with_a_long_history(client, djang
     # first published event date; drawn zone dates; control map dates
     with django_assert_num_queries(3):
         assert client.get("/map/?date=2022-04-01").status_code == 200
+
+
+def test_a_front_moving_over_several_places_is_one_step_from_the_places_list(editor_client, editor):
+    built = pocket()
+    url = reverse("admin:events_place_changelist")
+    selected = [built.idlib.pk, built.saraqib.pk]
+    page = editor_client.post(url, {"action": "pass_places", ACTION_CHECKBOX_NAME: selected})
+    assert page.status_code == 200 and "Record 2 changes" in page.content.decode()
+    response = editor_client.post(url, {
+        "action": "pass_places", ACTION_CHECKBOX_NAME: selected, "apply": "1", "controller": built.new.pk,
+        "valid_from": "2024-12-08", "source": "Reuters, 8 December 2024", "note": "", "precision": "To the day.",
+    })
+    assert response.status_code == 302
+    assert holder_at(editor_client, built.idlib, "2024-12-10") == "new"
+    assert holder_at(editor_client, built.saraqib, "2024-12-10") == "new"
+    assert holder_at(editor_client, built.khan_shaykhun, "2024-12-10") == "hts"
+    assert set(ControlChange.objects.filter(recorded_by=editor).values_list("place__slug", flat=True)) == {
+        "idlib", "saraqib"}
+
+    # All or nothing: one place that already changes hands that day stops the whole step.
+    response = editor_client.post(url, {
+        "action": "pass_places", ACTION_CHECKBOX_NAME: [built.idlib.pk, built.hama.pk], "apply": "1",
+        "controller": built.hts.pk, "valid_from": "2024-12-08", "source": "test", "note": "", "precision": "",
+    }, follow=True)
+    assert "Nothing recorded: Idlib already passes to Syrian transitional government on 2024-12-08" in (
+        response.content.decode())
+    assert holder_at(editor_client, built.hama, "2024-12-10") == "gov"
+    assert ControlChange.objects.filter(recorded_by=editor).count() == 2
