@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, ActorStatus
 from events.admin.actions import action_page
-from events.models import ControlChange, Place
+from events.models import ControlChange, ControlMap, Place
 from events.territory.services import (
     ControlError,
     control_change_check,
@@ -188,3 +188,29 @@ def pass_places(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: Q
         model_admin, request, action="pass_places", title="Pass places to another controller", form=form,
         objects=places, template="admin/events/place/pass_places.html",
     )
+
+
+@admin.register(ControlMap)
+class ControlMapAdmin(admin.ModelAdmin):
+    """The cached maps, read only: they are rebuilt by every accepted change and its undo, never edited."""
+
+    list_display = ["valid_from", "valid_to", "controllers", "built_at"]
+    ordering = ["-valid_from"]
+    date_hierarchy = "valid_from"
+    fields = ["valid_from", "valid_to", "controllers", "built_at"]
+    readonly_fields = fields
+
+    @admin.display(description="areas")
+    def controllers(self, snapshot: ControlMap) -> str:
+        return ", ".join(
+            f"{f['properties']['controller']} ({f['properties']['places']} places)" for f in snapshot.features
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ControlMap | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ControlMap | None = None) -> bool:
+        return False
