@@ -4,7 +4,8 @@ holds it; this is not a statement about sovereignty).
 
 Drawn by us, by hand, from the borders' well-known points (crossings and towns on the border, the tripoints, the
 coast) read off public maps (OpenStreetMap); about 60 points, so the line is good to roughly 5-10 km, coarser in
-the empty desert stretches. Every gazetteer place in Syria lies inside it (tests/territory checks that).
+the empty desert stretches. Every town of the gazetteer in Syria lies inside it (tests/territory checks that);
+only the Quneitra governorate's centroid, which falls in the occupied Golan, does not.
 """
 
 from __future__ import annotations
