@@ -29,9 +29,9 @@ GRID = 0.0001
 
 
 # Places that stand for a bounded area only, in km, where an unbounded Voronoi cell would spread over empty desert:
-# the US-led coalition's garrison at al-Tanf keeps a 55 km deconfliction zone; Deir Hafer stands for the small
-# pocket between it and the Euphrates (about 25 km), not for the steppe south of it.
-REACH_KM = {"al-tanf": 55.0, "dayr-hafir": 25.0}
+# the US-led coalition's garrison at al-Tanf keeps a 55 km deconfliction zone, not the half of the desert its cell
+# would reach.
+REACH_KM = {"al-tanf": 55.0}
 
 
 @dataclass(frozen=True)
