@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -91,15 +92,13 @@ def test_retraining_reproduces_the_shipped_model(real, tmp_path):
 def test_a_candidate_the_model_scores_low_is_dropped_and_the_rest_kept(real):
     from events.extract.pipeline import extract
 
-    matcher, corpus, *_ = real
+    matcher = real[0]
     text = (
         "Air strikes kill nine in Ariha\n"
         "Air strikes killed nine civilians in Ariha on Monday, the Observatory said. "
         "Rebels and government forces clashed near Kafr Nabudah on Monday."
     )
     title, _, body = text.partition("\n")
-    from datetime import date
-
     result = extract(title, body, date(2019, 5, 7), matcher, keep_all=True)
     rules_found = {c.rule_id for c in result.events}
     assert len(rules_found) == 2
