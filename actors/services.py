@@ -12,8 +12,8 @@ from django.db import transaction
 
 from actors.models import Actor, ActorKind, ActorStatus, Alias, RejectedName, Statement, hex_colour
 from actors.names import normalize_name
+from events.curation.services import CurationError
 from events.models import Article, ControlZone, EventActor
-from events.services.curation import CurationError
 from idlib_tracker.loading import LoadReport, ReferenceDataError, too_long
 
 _SLUG = re.compile(r"^[-a-z0-9]+$")

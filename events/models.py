@@ -12,8 +12,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from events.geo import validate_zone_geometry
 from events.taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
+from events.territory.geo import validate_zone_geometry
 
 
 class PlaceKind(models.TextChoices):

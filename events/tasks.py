@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers that take ids and call the service functions (see events/services/)."""
+"""Celery tasks: thin wrappers that take ids and call one service function each (each concern has its own)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from events import summaries
-from events.services.feeds import feed_fetch, feeds_claim_due
-from events.services.summaries import SummaryEmailIncomplete, summary_build, summary_email_send
+from events.ingest.feeds import feed_fetch, feeds_claim_due
+from events.summaries import figures as summaries
+from events.summaries.services import SummaryEmailIncomplete, summary_build, summary_email_send
 
 
 @shared_task(name="events.tasks.build_weekly_summary")

@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
-from events.feeds import events_feed
-from events.views import api, pages, summaries
+from events.public import api, pages
+from events.public.atom import events_feed
+from events.summaries import views as summaries
 
 register_converter(summaries.IsoWeekConverter, "isoweek")
 

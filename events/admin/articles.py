@@ -12,8 +12,8 @@ from django.utils.safestring import SafeString
 from actors.models import Statement
 from events.admin.events import highlighted_excerpt
 from events.admin.queries import count_per_row
+from events.extract.store import articles_extract
 from events.models import Article, EventSource
-from events.services.extraction import articles_extract
 
 # A synchronous re-run inside a request: keep it to what an editor reviews at once.
 MAX_RERUN = 100

@@ -1,7 +1,7 @@
 """Weekly summaries and their subscribers on the editors' desk.
 
 Editors review the built draft, write the lead and edit the highlights, then publish (which mails the confirmed
-subscribers once). Every write goes through events.services.summaries.
+subscribers once). Every write goes through events.summaries.services.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from events import summaries
 from events.admin.queries import count_per_row
 from events.models import Subscriber, SummaryDelivery, WeeklySummary
-from events.services.summaries import SummaryError, subscriber_unsubscribe, summary_build, summary_publish
+from events.summaries import figures as summaries
+from events.summaries.services import SummaryError, subscriber_unsubscribe, summary_build, summary_publish
 
 
 class BuildWeekForm(forms.Form):

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
 from actors.services import actor_merge
+from events.curation.services import CurationError
 from events.models import ControlZone, EventActor
-from events.services.curation import CurationError
 from tests.admin.builders import ACTOR1, ACTOR2, make_actor, make_article, make_event
 
 ACTORS = reverse("admin:actors_actor_changelist")

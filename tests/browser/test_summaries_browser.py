@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from events.services.summaries import summary_build, summary_publish
+from events.summaries.services import summary_build, summary_publish
 from events.taxonomy import EventType
 from idlib_tracker.celery import app
 from tests.browser.conftest import SCREENSHOTS, screenshot

@@ -84,7 +84,7 @@ def read(matcher):
 @pytest.fixture
 def fresh_matcher(db):
     """Every database test builds its matcher from its own gazetteer (SQLite can reuse ids after a rollback)."""
-    from events.services.extraction import gazetteer_changed
+    from events.extract.store import gazetteer_changed
 
     gazetteer_changed()
     yield
@@ -95,11 +95,11 @@ def fresh_matcher(db):
 def gazetteer_db(fresh_matcher):
     """The shipped gazetteer (actors and places) loaded through the reference-data services."""
     from actors.services import actor_gazetteer_load
-    from events.services.reference import ACTORS_FILE, PLACES_FILE, place_gazetteer_load, read_json
+    from events.reference import ACTORS_FILE, PLACES_FILE, place_gazetteer_load, read_json
 
     actor_gazetteer_load(read_json(ACTORS_FILE))
     place_gazetteer_load(read_json(PLACES_FILE))
-    from events.services.extraction import gazetteer_changed
+    from events.extract.store import gazetteer_changed
 
     gazetteer_changed()
 

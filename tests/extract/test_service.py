@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
 from actors.services import actor_approve, actor_discard
+from events.extract.store import articles_extract
 from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
-from events.services.extraction import articles_extract
 from tests.extract.conftest import make_article
 from tests.factories import make_feed
 
@@ -294,8 +294,8 @@ def test_query_count_does_not_grow_with_the_batch(gazetteer_db):
 
 
 def test_ingestion_runs_extraction(gazetteer_db, founding_article_text):
+    from events.ingest.articles import article_ingest
     from events.ingest.parse import ParsedEntry
-    from events.services.articles import article_ingest
 
     title, _, body = founding_article_text.partition("\n")
     html = "".join(f"<p>{line}</p>" for line in body.splitlines() if line.strip())
@@ -313,8 +313,8 @@ def test_ingestion_runs_extraction(gazetteer_db, founding_article_text):
 def test_articles_ingestion_just_added_are_written_without_lookups_and_stay_idempotent(gazetteer_db):
     """New articles skip the lookups of existing rows (there are none); extracting them again finds and keeps
     exactly what the short path wrote, and a changed text is reconciled as for any other article."""
+    from events.ingest.articles import article_ingest
     from events.ingest.parse import ParsedEntry
-    from events.services.articles import article_ingest
 
     def entry(text: str) -> ParsedEntry:
         title, _, body = text.partition("\n\n")

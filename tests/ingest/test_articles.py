@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
+from events.ingest import articles
+from events.ingest.articles import IngestReport, article_ingest
 from events.ingest.parse import parse_feed
 from events.models import Article, Feed
-from events.services import articles
-from events.services.articles import IngestReport, article_ingest
 from tests.conftest import require
 from tests.ingest.concurrency import run_together
 from tests.ingest.feeds import Item, rss, story

@@ -1,4 +1,4 @@
-"""Building, rebuilding and publishing a week's summary (events.services.summaries, command, beat task)."""
+"""Building, rebuilding and publishing a week's summary (events.summaries.services, command, beat task)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from events import summaries
 from events.models import SummaryStatus, WeeklySummary
-from events.services.summaries import SummaryError, summary_build, summary_publish
+from events.summaries import figures as summaries
+from events.summaries.services import SummaryError, summary_build, summary_publish
 from events.tasks import build_weekly_summary
 from tests.conftest import require
 from tests.summaries.builders import make_event

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from events.models import SummaryDelivery
-from events.services.summaries import SummaryEmailIncomplete, summary_build, summary_email_send
+from events.summaries.services import SummaryEmailIncomplete, summary_build, summary_email_send
 from tests.processes import free_port
 from tests.summaries.builders import make_event, make_subscriber
 from tests.summaries.conftest import WEEK, day

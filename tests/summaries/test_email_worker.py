@@ -16,7 +16,7 @@ from email.message import EmailMessage
 import pytest
 
 from events.models import SummaryDelivery
-from events.services.summaries import summary_build, summary_publish
+from events.summaries.services import summary_build, summary_publish
 from events.tasks import send_summary_emails
 from tests.summaries.builders import make_event, make_subscriber
 from tests.summaries.conftest import WEEK, day

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from events import summaries
 from events.models import EventStatus
+from events.summaries import figures as summaries
 from tests.summaries.builders import make_actor, make_event, make_place, make_statement, make_zone
 from tests.summaries.conftest import WEEK, day
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from events.models import Subscriber
-from events.services.summaries import subscriber_subscribe
+from events.summaries.services import subscriber_subscribe
 from tests.summaries.builders import make_subscriber
 
 

@@ -42,10 +42,10 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from actors.models import Statement
-from events.management.commands._bench_parallel import db_cpu_seconds, ingest_in_parallel
-from events.management.commands._wire_stories import Newsroom, wire_feed
+from events.bench.parallel import db_cpu_seconds, ingest_in_parallel
+from events.bench.wire_stories import Newsroom, wire_feed
+from events.ingest.feeds import feed_ingest_body
 from events.models import Article, Event, EventActor, EventSource, Feed
-from events.services.feeds import feed_ingest_body
 
 
 class Command(BaseCommand):
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="Keep the bench feeds and articles afterwards.")
         parser.add_argument(
             "--extract", action="store_true",
-            help="Run extraction inside ingestion, as the scheduled fetch does (events/services/extraction.py).",
+            help="Run extraction inside ingestion, as the scheduled fetch does (events/extract/store.py).",
         )
         parser.add_argument(
             "--workers", type=int, default=1,

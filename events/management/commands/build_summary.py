@@ -6,9 +6,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events import summaries
 from events.models import SummaryStatus
-from events.services.summaries import SummaryError, summary_build
+from events.summaries import figures as summaries
+from events.summaries.services import SummaryError, summary_build
 
 
 def _day(value: str) -> date:

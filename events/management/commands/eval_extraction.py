@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if not (folder / "gold.json").exists():
             raise CommandError(f"{folder / 'gold.json'} does not exist.")
         if gazetteer == "db":
-            from events.services.extraction import matcher_current
+            from events.extract.store import matcher_current
 
             matcher = matcher_current()
         else:

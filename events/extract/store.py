@@ -44,7 +44,7 @@ from events.extract.pipeline import Extraction, extract
 from events.extract.proposals import Proposal
 from events.extract.rules import rules_load
 from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
-from events.services.bulk import rows_insert
+from idlib_tracker.bulk import rows_insert
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,6 @@ from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
 from actors.models import Statement
-from events.filters import Cursor, EventFilters
-from events.geo import geometry_contains
 from events.models import (
     ControlZone,
     Event,
@@ -28,8 +26,10 @@ from events.models import (
     SummaryStatus,
     WeeklySummary,
 )
-from events.presentation import TYPE_COLORS
+from events.public.filters import Cursor, EventFilters
+from events.public.presentation import TYPE_COLORS
 from events.taxonomy import EventType
+from events.territory.geo import geometry_contains
 
 PAGE_SIZE = 50
 CHART_WEEKS = 26

@@ -12,9 +12,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
-from events import selectors
-from events.filters import EventFilters, FilterError, filters_from_request
 from events.models import Event
+from events.public import selectors
+from events.public.filters import EventFilters, FilterError, filters_from_request
 
 FEED_ITEMS = 50
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from actors.models import Actor, ActorStatus, Alias, Statement
-from events.filters import EventFilters, actor_scope
 from events.models import ControlZone
-from events.selectors import EventPage, WeeklyChart, event_page, public_statements, weekly_chart
+from events.public.filters import EventFilters, actor_scope
+from events.public.selectors import EventPage, WeeklyChart, event_page, public_statements, weekly_chart
 
 ACTOR_EVENTS = 20
 ACTOR_STATEMENTS = 20

@@ -22,10 +22,10 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from events.extract.store import articles_extract
 from events.ingest.clean import canonical_url, clean_content, content_hash, storable, text_of
 from events.ingest.parse import MAX_TITLE, ParsedEntry
 from events.models import Article, Feed
-from events.services.extraction import articles_extract
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from actors.models import Actor, Alias
 from actors.names import normalize_name
-from events.geo import validate_zone_geometry
 from events.models import ControlZone
+from events.territory.geo import validate_zone_geometry
 from idlib_tracker.loading import LoadReport, ReferenceDataError
 
 

@@ -21,9 +21,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from events import summaries
 from events.models import Subscriber
-from events.services.summaries import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
+from events.summaries import figures as summaries
+from events.summaries.services import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
 
 logger = logging.getLogger(__name__)
 

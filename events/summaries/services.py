@@ -32,8 +32,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from events import summaries
 from events.models import Subscriber, SummaryDelivery, SummaryStatus, WeeklySummary
+from events.summaries import figures as summaries
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from django.db import connection, connections
 
+from events.ingest.feeds import feed_ingest_body
 from events.models import Feed
-from events.services.feeds import feed_ingest_body
 
 # Set in the parent just before the pool forks, read by the children: the documents are not pickled to them.
 _JOBS: list[tuple[int, bytes]] = []

@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from events import selectors
-from events.filters import EventFilters, FilterError, filters_from_request, parse_date
 from events.models import ActorRole, Event
+from events.public import selectors
+from events.public.filters import EventFilters, FilterError, filters_from_request, parse_date
 
 # ACLED's column names and order, so analysts' existing scripts read our export unchanged.
 CSV_COLUMNS = (

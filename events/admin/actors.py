@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from actors.models import Actor, Alias, RejectedName, Statement
 from actors.services import actor_approve, actor_discard, actor_merge
 from events.admin.actions import SurvivorForm, action_page, apply_each
-from events.services.curation import CurationError
+from events.curation.services import CurationError
 
 
 class AliasInline(admin.TabularInline):

@@ -1,4 +1,4 @@
-"""Public pages about events and places. Reads go through events.selectors; query strings through events.filters."""
+"""Public pages about events and places. Reads go through events.public.selectors; query strings through filters."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.selectors import actor_choices
-from events import selectors
-from events.filters import EventFilters, FilterError, filters_from_request, parse_date
 from events.models import EventStatus, Place
-from events.presentation import TYPE_COLORS
+from events.public import selectors
+from events.public.actor_selectors import actor_choices
+from events.public.filters import EventFilters, FilterError, filters_from_request, parse_date
+from events.public.presentation import TYPE_COLORS
 from events.taxonomy import SUB_EVENT_TYPES, EventType
 
 MAP_WINDOWS = (7, 30, 90, 365)

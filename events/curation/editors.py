@@ -2,7 +2,7 @@
 
 Editors decide about events, actors, zones, places and feeds; they read articles and subscribers and edit the
 weekly summaries. They get no permission on users, groups or permissions, and none to delete events or actors
-(rejecting, merging and discarding go through events.services.curation / actors.services instead).
+(rejecting, merging and discarding go through events.curation.services / actors.services instead).
 """
 
 from __future__ import annotations

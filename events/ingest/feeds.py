@@ -26,11 +26,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from events.ingest.articles import IngestReport, article_ingest
 from events.ingest.clean import text_of
 from events.ingest.fetch import BlockedAddressError, FetchError, address_refusal, check_url, fetch
 from events.ingest.parse import FeedUnreadable, parse_feed
 from events.models import Feed, FetchStatus
-from events.services.articles import IngestReport, article_ingest
 
 # After n consecutive failures the next attempt waits interval * 2**n, but never longer than this.
 MAX_BACKOFF = timedelta(hours=24)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actors import views
+from events.public import actor_pages as views
 
 app_name = "actors"
 

@@ -1,4 +1,4 @@
-"""Actor pages. Reads go through actors.selectors."""
+"""Actor pages. Reads go through events.public.actor_selectors."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from actors.models import ActorKind
-from actors.selectors import active_actors, actor_profile
-from events.selectors import visible_statuses
-from events.views.pages import is_editor
+from events.public.actor_selectors import active_actors, actor_profile
+from events.public.pages import is_editor
+from events.public.selectors import visible_statuses
 
 
 def actor_list(request: HttpRequest) -> HttpResponse:

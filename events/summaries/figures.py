@@ -1,7 +1,7 @@
 """The read side of weekly summaries: the figures of a week, computed from published events only, and the
-queries behind the summary pages (writes are in events.services.summaries).
+queries behind the summary pages (writes are in events.summaries.services).
 
-Pure reads: `compute_week(monday)` returns a JSON-ready dict that `events.services.summaries.summary_build` stores in
+Pure reads: `compute_week(monday)` returns a JSON-ready dict that `events.summaries.services.summary_build` stores in
 `WeeklySummary.data`, so the pages, the feed and the email render a summary without touching the event tables.
 Every figure is aggregated in SQL; the number of queries does not depend on how many events the week holds.
 
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from actors.models import Statement
 from events.models import ControlZone, Event, EventActor, EventStatus, Subscriber, SummaryStatus, WeeklySummary
-from events.selectors import WeeklyChart
+from events.public.selectors import WeeklyChart
 from events.taxonomy import EventType
 
 # Bump when the shape of the stored dict changes, so templates can tell an old summary from a new one.
