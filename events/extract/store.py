@@ -266,8 +266,9 @@ def _proposals_write(results: list[tuple[Article, Extraction]], report: ExtractR
         return
     # Names already in the gazetteer, and names editors discarded as proposals (RejectedName): both skipped.
     known = set(
-        Alias.objects.filter(normalized__in=list(wanted)).values_list("normalized", flat=True).union(
-            RejectedName.objects.filter(normalized__in=list(wanted)).values_list("normalized", flat=True)
+        # order_by(): the models' default ordering would put an ORDER BY inside the UNION, which SQLite refuses.
+        Alias.objects.filter(normalized__in=list(wanted)).order_by().values_list("normalized", flat=True).union(
+            RejectedName.objects.filter(normalized__in=list(wanted)).order_by().values_list("normalized", flat=True)
         )
     )
     fresh = {key: item for key, item in wanted.items() if key not in known}
