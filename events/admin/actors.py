@@ -11,8 +11,8 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, Alias, RejectedName, Statement
-from actors.services import actor_approve, actor_discard, actor_merge
 from events.admin.actions import SurvivorForm, action_page, apply_each
+from events.curation.actors import actor_approve, actor_discard, actor_merge
 from events.curation.services import CurationError
 
 

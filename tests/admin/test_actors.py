@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
-from actors.services import actor_merge
+from events.curation.actors import actor_merge
 from events.curation.services import CurationError
 from events.models import ControlZone, EventActor
 from tests.admin.builders import ACTOR1, ACTOR2, make_actor, make_article, make_event

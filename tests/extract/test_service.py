@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
-from actors.services import actor_approve, actor_discard
+from events.curation.actors import actor_approve, actor_discard
 from events.extract.store import articles_extract
 from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
 from tests.extract.conftest import make_article
