@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from actors.models import ActorKind
 from events.public.actor_selectors import active_actors, actor_profile
-from events.public.pages import is_editor
+from events.public.responses import is_editor
 from events.public.selectors import visible_statuses
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from events.models import ActorRole, Event
 from events.public import selectors
 from events.public.filters import EventFilters, FilterError, filters_from_request, parse_date
+from events.public.responses import bad_request_json
 
 # ACLED's column names and order, so analysts' existing scripts read our export unchanged.
 CSV_COLUMNS = (
@@ -25,10 +26,6 @@ CSV_COLUMNS = (
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection): such text cells get a
 # leading apostrophe, which spreadsheets show as plain text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def bad_request(exc: FilterError) -> JsonResponse:
-    return JsonResponse({"error": "Bad filter", "messages": exc.messages}, status=400)
 
 
 def _parse(request: HttpRequest) -> EventFilters:
@@ -132,7 +129,7 @@ def events_json(request: HttpRequest) -> HttpResponse:
     try:
         filters = _parse(request)
     except FilterError as exc:
-        return bad_request(exc)
+        return bad_request_json(exc.messages)
     return StreamingHttpResponse(_json_lines(selectors.export_chunks(filters), filters),
                                  content_type="application/json")
 
@@ -142,7 +139,7 @@ def events_geojson(request: HttpRequest) -> HttpResponse:
     try:
         filters = _parse(request)
     except FilterError as exc:
-        return bad_request(exc)
+        return bad_request_json(exc.messages)
     return JsonResponse(selectors.events_geojson(filters), content_type="application/geo+json")
 
 

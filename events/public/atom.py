@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from events.models import Event
 from events.public import selectors
 from events.public.filters import EventFilters, FilterError, filters_from_request
+from events.public.responses import bad_request_text
 
 FEED_ITEMS = 50
 
@@ -74,5 +75,5 @@ def events_feed(request: HttpRequest) -> HttpResponse:
     try:
         request.event_filters = filters_from_request(request.GET)
     except FilterError as exc:
-        return HttpResponse("Bad filter: " + " ".join(exc.messages), status=400, content_type="text/plain")
+        return bad_request_text(exc.messages)
     return _feed(request)

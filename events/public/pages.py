@@ -15,19 +15,11 @@ from events.public import selectors
 from events.public.actor_selectors import actor_choices
 from events.public.filters import EventFilters, FilterError, filters_from_request, parse_date
 from events.public.presentation import TYPE_COLORS
+from events.public.responses import bad_request, is_editor
 from events.taxonomy import SUB_EVENT_TYPES, EventType
 
 MAP_WINDOWS = (7, 30, 90, 365)
 DEFAULT_MAP_WINDOW = 30
-
-
-def is_editor(request: HttpRequest) -> bool:
-    return request.user.is_authenticated and request.user.is_staff
-
-
-def bad_request(request: HttpRequest, messages: list[str]) -> HttpResponse:
-    """A 400 page that says what was wrong with the address, with a way back."""
-    return render(request, "events/bad_request.html", {"messages": messages}, status=400)
 
 
 def map_config(**values) -> dict:

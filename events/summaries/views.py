@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from events.models import Subscriber
+from events.public.responses import is_editor
 from events.summaries import figures as summaries
 from events.summaries.services import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
 
@@ -51,7 +52,7 @@ def summary_list(request: HttpRequest) -> HttpResponse:
 
 def summary_detail(request: HttpRequest, week_start: date) -> HttpResponse:
     # One query: the summary row, whose stored data holds every figure on the page. Editors may preview a draft.
-    summary = summaries.summary_for_week(week_start, include_drafts=request.user.is_staff)
+    summary = summaries.summary_for_week(week_start, include_drafts=is_editor(request))
     if summary is None or not summary.data:
         raise Http404("No summary has been published for this week.")
     return render(request, "summaries/summary_detail.html", summaries.summary_context(summary))
