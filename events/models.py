@@ -352,12 +352,24 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class SubscriberQuerySet(models.QuerySet):
+    def active(self) -> SubscriberQuerySet:
+        """Confirmed and not unsubscribed: the only addresses a summary is mailed to (subscriber_active_idx)."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def pending(self) -> SubscriberQuerySet:
+        """Signed up, not yet confirmed, not unsubscribed."""
+        return self.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+
+
 class Subscriber(models.Model):
     email = models.EmailField(unique=True)
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SubscriberQuerySet.as_manager()
 
     class Meta:
         ordering = ["email"]

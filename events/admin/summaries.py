@@ -16,10 +16,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
+from events import tasks
 from events.admin.queries import count_per_row
 from events.models import Subscriber, SummaryDelivery, WeeklySummary
 from events.summaries import figures as summaries
-from events.summaries.services import SummaryError, subscriber_unsubscribe, summary_build, summary_publish
+from events.summaries.services import SummaryError, subscribers_unsubscribe, summary_build, summary_publish
 
 
 class BuildWeekForm(forms.Form):
@@ -95,6 +96,8 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
         for summary in queryset.order_by("week_start"):
             try:
                 summary_publish(summary, request.user)
+                # Mailed by a worker once the publication is committed, never from this request.
+                tasks.send_summary_emails.delay_on_commit(summary.pk)
             except SummaryError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
             else:
@@ -141,9 +144,9 @@ class SubscriberState(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "active":
-            return queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+            return queryset.active()
         if self.value() == "pending":
-            return queryset.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+            return queryset.pending()
         if self.value() == "unsubscribed":
             return queryset.filter(unsubscribed_at__isnull=False)
         return queryset
@@ -170,8 +173,5 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unsubscribe (stop all mail)")
     def unsubscribe(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
-        count = 0
-        for subscriber in queryset.filter(unsubscribed_at__isnull=True).order_by("id"):
-            subscriber_unsubscribe(subscriber.token)
-            count += 1
+        count = subscribers_unsubscribe(queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} subscriber(s) unsubscribed.")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from django.db import connection, connections
 
-from events.ingest.feeds import feed_ingest_body
+from events.extract.store import articles_extract
+from events.ingest.feeds import FetchReport, feed_ingest_body
 from events.models import Feed
 
 # Set in the parent just before the pool forks, read by the children: the documents are not pickled to them.
@@ -50,12 +51,21 @@ def db_cpu_seconds() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def ingest_document(feed: Feed, document: bytes, *, extract: bool) -> FetchReport:
+    """A feed body through the pipeline, then (``extract``) its new articles through extraction, as the fetch
+    task and the extraction task it enqueues do one after the other."""
+    report = feed_ingest_body(feed, document, url=feed.url)
+    if extract:
+        articles_extract(report.changed_ids)
+    return report
+
+
 def _ingest(index: int) -> tuple[int, str, float, float | None]:
     feed_id, document = _JOBS[index]
     connection.close()  # a fresh connection for each feed, as a Celery task gets (see bench_ingest._ingest_all)
     feed = Feed.objects.get(pk=feed_id)
     cpu, db_cpu = time.process_time(), db_cpu_seconds()
-    report = feed_ingest_body(feed, document, url=feed.url, extract=_EXTRACT)
+    report = ingest_document(feed, document, extract=_EXTRACT)
     db_after = db_cpu_seconds()
     db_used = db_after - db_cpu if db_cpu is not None and db_after is not None else None
     return report.duplicate, (report.error if report.status == "failed" else ""), time.process_time() - cpu, db_used

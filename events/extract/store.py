@@ -14,15 +14,17 @@ Extraction never changes an event that is published, rejected, merged or editor_
 
 The matcher is built once per process and rebuilt when the gazetteer changes: a fingerprint of the actor, alias
 and place tables (counts, newest rows, Actor.updated_at) catches bulk loads, merges and approvals; a token in the
-shared cache, bumped by post_save/post_delete signals on Actor, Alias and Place, catches edits in place.
+shared cache, bumped once committed by post_save/post_delete signals on Actor, Alias and Place, catches edits in
+place. Either only says "look again": the matcher itself is keyed on a digest of the rows it was built from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -72,20 +74,35 @@ class ExtractReport:
 
 # --- The matcher, cached per process ------------------------------------------------------------------------------
 _matcher_lock = threading.Lock()
-_matcher_cache: tuple[tuple, Matcher] | None = None
+# (version the rows were read under, digest of the rows, the matcher built from exactly those rows)
+_matcher_cache: tuple[tuple, str, Matcher] | None = None
 
 
 def gazetteer_changed(**_kwargs) -> None:
-    """Signal receiver: an actor, alias or place was saved or deleted; every process rebuilds its matcher."""
+    """Signal receiver: an actor, alias or place was saved or deleted; every process rebuilds its matcher.
+
+    The shared token moves once the change is committed, never before: a token bumped inside the transaction
+    would let another worker read the old rows under the new token and keep that matcher. Nor is Redis called
+    inside the editor's transaction."""
+    transaction.on_commit(_gazetteer_token_bump)
+
+
+def matcher_forget() -> None:
+    """Drop this process's matcher, so the next extraction reads the gazetteer again (tests, whose transactions
+    never commit; a shell after editing rows behind the ORM's back)."""
     global _matcher_cache
     _matcher_cache = None
+
+
+def _gazetteer_token_bump() -> None:
     try:
         cache.set(GAZETTEER_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # the cache being down must not block an editor's save; the fingerprint still works
+    except Exception:  # the cache being down must not fail an editor's save; the fingerprint still works
         logger.warning("could not bump the gazetteer token in the cache", exc_info=True)
 
 
 def _gazetteer_version() -> tuple:
+    """Cheap: whether the gazetteer may have changed (counts, newest rows, Actor.updated_at, the shared token)."""
     actors = Actor.objects.aggregate(n=Count("id"), newest=Max("updated_at"))
     aliases = Alias.objects.aggregate(n=Count("id"), last=Max("id"))
     places = Place.objects.aggregate(n=Count("id"), last=Max("id"))
@@ -97,36 +114,66 @@ def _gazetteer_version() -> tuple:
     return (actors["n"], actors["newest"], aliases["n"], aliases["last"], places["n"], places["last"], token)
 
 
-def gazetteer_from_db() -> Gazetteer:
-    actors = [
-        ActorRecord(id=pk, slug=slug, name=name, kind=kind, parent_id=parent, country=country,
-                    proposed=status == ActorStatus.PROPOSED)
-        for pk, slug, name, kind, parent, country, status in Actor.objects.order_by("id").values_list(
+@dataclass
+class GazetteerRows:
+    actors: list[tuple]
+    aliases: list[tuple]
+    places: list[tuple]
+
+    def digest(self) -> str:
+        """What the matcher is keyed on: the very rows it is built from."""
+        return hashlib.sha256(repr((self.actors, self.aliases, self.places)).encode()).hexdigest()
+
+    def gazetteer(self) -> Gazetteer:
+        actors = [
+            ActorRecord(id=pk, slug=slug, name=name, kind=kind, parent_id=parent, country=country,
+                        proposed=status == ActorStatus.PROPOSED)
+            for pk, slug, name, kind, parent, country, status in self.actors
+        ]
+        places, place_aliases = [], []
+        for pk, slug, name, kind, country, admin1, names in self.places:
+            places.append(PlaceRecord(id=pk, slug=slug, name=name, kind=kind, country=country, admin1=admin1))
+            place_aliases += [(alias, pk) for alias in names or [] if isinstance(alias, str)]
+        return gazetteer_build(actors, self.aliases, places, place_aliases)
+
+
+def _gazetteer_rows() -> GazetteerRows:
+    return GazetteerRows(
+        actors=list(Actor.objects.order_by("id").values_list(
             "id", "slug", "name", "kind", "parent_id", "country", "status"
-        )
-    ]
-    aliases = list(Alias.objects.order_by("id").values_list("name", "actor_id"))
-    places, place_aliases = [], []
-    for pk, slug, name, kind, country, admin1, names in Place.objects.order_by("id").values_list(
-        "id", "slug", "name", "kind", "country", "admin1", "aliases"
-    ):
-        places.append(PlaceRecord(id=pk, slug=slug, name=name, kind=kind, country=country, admin1=admin1))
-        place_aliases += [(alias, pk) for alias in names or [] if isinstance(alias, str)]
-    return gazetteer_build(actors, aliases, places, place_aliases)
+        )),
+        aliases=list(Alias.objects.order_by("id").values_list("name", "actor_id")),
+        places=list(Place.objects.order_by("id").values_list(
+            "id", "slug", "name", "kind", "country", "admin1", "aliases"
+        )),
+    )
+
+
+def gazetteer_from_db() -> Gazetteer:
+    return _gazetteer_rows().gazetteer()
 
 
 def matcher_current() -> Matcher:
-    """The matcher for the gazetteer as it is now (rebuilt only when it changed)."""
+    """The matcher for the gazetteer as it is now.
+
+    The version is read before the rows, so rows read after a committed change are never filed under a version
+    older than they are; and the matcher is keyed on the digest of the rows it was built from, so a changed
+    version whose rows are the same (a save that changed nothing the matcher reads) costs no rebuild."""
     global _matcher_cache
     version = _gazetteer_version()
     cached = _matcher_cache
     if cached and cached[0] == version:
-        return cached[1]
+        return cached[2]
     with _matcher_lock:
         if _matcher_cache and _matcher_cache[0] == version:
-            return _matcher_cache[1]
-        matcher = Matcher(gazetteer_from_db(), rules_load())
-        _matcher_cache = (version, matcher)
+            return _matcher_cache[2]
+        rows = _gazetteer_rows()
+        digest = rows.digest()
+        if _matcher_cache and _matcher_cache[1] == digest:
+            matcher = _matcher_cache[2]
+        else:
+            matcher = Matcher(rows.gazetteer(), rules_load())
+        _matcher_cache = (version, digest, matcher)
         return matcher
 
 
@@ -165,6 +212,20 @@ def articles_extract(article_ids: Sequence[int]) -> ExtractReport:
 
 def article_extract(article: Article) -> ExtractReport:
     return articles_extract([article.pk])
+
+
+def record_extract_enqueue(enqueue: Callable[[list[int]], object], *, chunk_size: int = CHUNK_SIZE) -> int:
+    """Hand every stored article to extraction again, ``chunk_size`` ids at a time (after a change of rules or
+    gazetteer: extraction is idempotent, and never touches what editors decided). Returns how many articles.
+
+    Keyset over ids, one query a chunk, so the whole record never sits in memory."""
+    total, last = 0, 0
+    while True:
+        ids = list(Article.objects.filter(id__gt=last).order_by("id").values_list("id", flat=True)[:chunk_size])
+        if not ids:
+            return total
+        enqueue(ids)
+        total, last = total + len(ids), ids[-1]
 
 
 # --- Writes ---------------------------------------------------------------------------------------------------------

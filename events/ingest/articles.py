@@ -22,7 +22,6 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from events.extract.store import articles_extract
 from events.ingest.clean import canonical_url, clean_content, content_hash, storable, text_of
 from events.ingest.parse import MAX_TITLE, ParsedEntry
 from events.models import Article, Feed
@@ -225,13 +224,11 @@ def _write_batch(feed: Feed, drafts: Sequence[ArticleDraft]) -> IngestReport:
     return report
 
 
-def article_ingest(
-    feed: Feed, entries: Iterable[ParsedEntry], *, warning: str = "", extract: bool = True
-) -> IngestReport:
-    """Store the entries of one feed; returns what happened to each. Runs extraction on new and changed articles.
+def article_ingest(feed: Feed, entries: Iterable[ParsedEntry], *, warning: str = "") -> IngestReport:
+    """Store the entries of one feed; returns what happened to each, with the ids of the new and changed articles
+    (the caller has them extracted, outside the feed's lock: events.ingest.feeds).
 
-    ``warning`` is the parser's complaint about the feed as a whole (kept on each article); ``extract=False``
-    leaves extraction to a later run (bulk loads, the ingest benchmark).
+    ``warning`` is the parser's complaint about the feed as a whole (kept on each article).
     """
     report = IngestReport()
     drafts: list[ArticleDraft] = []
@@ -244,7 +241,4 @@ def article_ingest(
             report.errors.append(f"entry {entry.guid[:200]!r}: {type(exc).__name__}: {exc}")
     for start in range(0, len(drafts), BATCH_SIZE):
         report.add(_write_batch(feed, drafts[start : start + BATCH_SIZE]))
-    changed = report.new_ids + report.updated_ids
-    if extract and changed:
-        articles_extract(changed)
     return report

@@ -1,10 +1,11 @@
 """Feed services: add a feed, find the due ones, and run the whole pipeline for one feed.
 
 ``feed_fetch`` is what the ``fetch_feed`` task and the ``ingest`` command both call: lock the feed, fetch (no
-transaction is open during the network call), parse, store, and record the feed's health. A 304, or a body whose
-hash has not changed since the last success, costs no parsing. Failures are counted and described in words,
-and push the next fetch back exponentially (capped); a success resets that. A failing feed is never switched
-off by itself: it stays in the admin, marked failing, until an editor decides.
+transaction is open during the network call), parse, store, and record the feed's health; then, the lock
+released, hand the new and changed articles to extraction (the task enqueues it; the command runs it). A 304,
+or a body whose hash has not changed since the last success, costs no parsing. Failures are counted and
+described in words, and push the next fetch back exponentially (capped); a success resets that. A failing feed
+is never switched off by itself: it stays in the admin, marked failing, until an editor decides.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from events.extract.store import articles_extract
 from events.ingest.articles import IngestReport, article_ingest
 from events.ingest.clean import text_of
 from events.ingest.fetch import BlockedAddressError, FetchError, address_refusal, check_url, fetch
@@ -47,6 +49,7 @@ class FetchReport:
     failed: int = 0
     error: str = ""  # why the feed failed (or what the parser complained about)
     transient: bool = False  # a failure that may go away by itself (timeouts, 5xx): worth a retry soon
+    changed_ids: list[int] = field(default_factory=list)  # new and updated articles: extraction's work
 
     @property
     def ok(self) -> bool:
@@ -102,26 +105,33 @@ def _due() -> Q:
     return Q(active=True) & (Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=timezone.now()))
 
 
+def _due_first(feeds: QuerySet[Feed]) -> QuerySet[Feed]:
+    return feeds.filter(_due()).order_by(F("next_fetch_at").asc(nulls_first=True), "id")
+
+
 def feeds_due() -> list[int]:
     """Ids of the active feeds whose next fetch is due, longest-waiting first."""
-    return list(
-        Feed.objects.filter(_due())
-        .order_by(F("next_fetch_at").asc(nulls_first=True), "id")
-        .values_list("id", flat=True)
-    )
+    return list(_due_first(Feed.objects.all()).values_list("id", flat=True))
 
 
-def feeds_claim_due() -> list[int]:
-    """Claim every due feed for one fetch: its next_fetch_at moves past the time a queued fetch can take.
+def feeds_claim_due(then: Callable[[int], object] | None = None) -> list[int]:
+    """Claim every due feed for one fetch: its next_fetch_at moves past the time a queued fetch can take. Calls
+    ``then(feed_id)`` for each claimed feed inside the claiming transaction (the beat task passes
+    ``fetch_feed.delay_on_commit``, so no worker sees a feed still unclaimed).
 
     A claimed feed is not enqueued again by the next beat while its fetch waits in the queue; if that fetch is
-    lost, the claim lapses and the feed becomes due again.
+    lost, the claim lapses and the feed becomes due again. Two queries whatever the number of feeds: the due rows
+    are locked (a concurrent claimer skips them, and finds them no longer due once this commits), then moved on
+    in one UPDATE.
     """
     lease = timedelta(seconds=settings.CELERY_BROKER_VISIBILITY_TIMEOUT + settings.CELERY_TASK_TIME_LIMIT)
-    claimed = []
-    for feed_id in feeds_due():
-        if Feed.objects.filter(_due(), id=feed_id).update(next_fetch_at=timezone.now() + lease) == 1:
-            claimed.append(feed_id)
+    with transaction.atomic():
+        claimed = list(_due_first(Feed.objects.select_for_update(skip_locked=True)).values_list("id", flat=True))
+        if claimed:
+            Feed.objects.filter(id__in=claimed).update(next_fetch_at=timezone.now() + lease)
+        for feed_id in claimed:
+            if then is not None:
+                then(feed_id)
     return claimed
 
 
@@ -169,10 +179,10 @@ def feed_ingest_body(
     url: str = "",
     etag: str = "",
     last_modified: str = "",
-    extract: bool = True,
     name_from_title: bool = False,
 ) -> FetchReport:
-    """Parse and store a feed body we already hold (after the network call), recording the feed's health.
+    """Parse and store a feed body we already hold (after the network call), recording the feed's health; the
+    report lists the new and changed articles (``changed_ids``) for extraction.
 
     ``name_from_title``: the feed row was just named after its file; readers see the feed's name beside every
     source, so the channel's own title ("Idlib Tracker demo wire") replaces "demo_feed.xml" when there is one."""
@@ -189,7 +199,7 @@ def feed_ingest_body(
     if title:
         Feed.objects.filter(pk=feed.pk).update(name=title)
         feed.name = title
-    ingested: IngestReport = article_ingest(feed, parsed.entries, warning=parsed.warning, extract=extract)
+    ingested: IngestReport = article_ingest(feed, parsed.entries, warning=parsed.warning)
     status = FetchStatus.MALFORMED if parsed.warning else FetchStatus.OK
     _record_success(feed, status, warning=parsed.warning, body_hash=body_hash, **conditional)
     return FetchReport(
@@ -201,14 +211,31 @@ def feed_ingest_body(
         updated=ingested.updated,
         failed=ingested.failed,
         error=parsed.warning,
+        changed_ids=ingested.new_ids + ingested.updated_ids,
     )
 
 
-def feed_fetch(feed_id: int, lock_owner: str = "") -> FetchReport:
+ExtractHandOff = Callable[[list[int]], object]
+
+
+def _extract_after(report: FetchReport, then_extract: ExtractHandOff) -> FetchReport:
+    # After the feed's lock is released: extraction takes longer than the fetch and needs no lock of the feed.
+    if report.changed_ids:
+        then_extract(report.changed_ids)
+    return report
+
+
+def feed_fetch(feed_id: int, lock_owner: str = "", *, then_extract: ExtractHandOff = articles_extract) -> FetchReport:
     """Fetch one feed and store its new articles. Never raises for a feed's own problems: see the report.
 
     ``lock_owner``: the calling task's id, so a redelivery of a task whose worker died can retake its lock.
+    ``then_extract`` gets the new and changed articles once the lock is released: extraction right here by default
+    (the ``ingest`` command), the fetch task passes ``extract_articles.delay_on_commit``.
     """
+    return _extract_after(_feed_fetch_locked(feed_id, lock_owner), then_extract)
+
+
+def _feed_fetch_locked(feed_id: int, lock_owner: str) -> FetchReport:
     with feed_lock(feed_id, owner=lock_owner) as locked:
         if not locked:
             return FetchReport(feed_id, status="skipped", error="another worker is fetching this feed right now")
@@ -236,11 +263,18 @@ def feed_fetch(feed_id: int, lock_owner: str = "") -> FetchReport:
         )
 
 
-def feed_ingest_file(path: str | Path, name: str = "") -> FetchReport:
-    """Ingest a local feed file under a Feed row of its own (``file://`` URL, never fetched by the scheduler).
+def feed_ingest_file(
+    path: str | Path, name: str = "", *, then_extract: ExtractHandOff = articles_extract
+) -> FetchReport:
+    """Ingest a local feed file under a Feed row of its own (``file://`` URL, never fetched by the scheduler),
+    then extract its new and changed articles (``then_extract``, as in feed_fetch).
 
     Running it again on the same file adds nothing. Raises FileNotFoundError for a missing file.
     """
+    return _extract_after(_feed_ingest_file_locked(path, name), then_extract)
+
+
+def _feed_ingest_file_locked(path: str | Path, name: str) -> FetchReport:
     path = Path(path).resolve()
     with path.open("rb") as handle:
         body = handle.read(settings.FEEDS_MAX_BYTES + 1)

@@ -21,6 +21,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from events import tasks
 from events.models import Subscriber
 from events.public.responses import is_editor
 from events.summaries import figures as summaries
@@ -104,15 +105,14 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            subscriber_subscribe(form.cleaned_data["email"])
+            subscriber, confirmation_due = subscriber_subscribe(form.cleaned_data["email"])
         except ValidationError as exc:
             form.add_error("email", exc)
-        except OSError:
-            # SMTP down (smtplib errors are OSErrors): the address is kept; submitting again resends.
-            logger.exception("subscriber.confirmation_failed")
-            form.add_error(None, "We could not send the confirmation email just now. Please try again later.")
-            return render(request, "summaries/subscribe.html", {"form": form}, status=503)
         else:
+            if confirmation_due:
+                # Mailed by a worker once the address is committed: SMTP (slow, sometimes down) never holds the
+                # request, and a failed send is retried there.
+                tasks.send_subscription_confirmation.delay_on_commit(subscriber.pk)
             # The same answer whether or not the address was already subscribed: nothing to learn from the form.
             return render(request, "summaries/subscribe_sent.html", {"email": form.cleaned_data["email"]})
     status = 400 if request.method == "POST" else 200

@@ -84,11 +84,11 @@ def read(matcher):
 @pytest.fixture
 def fresh_matcher(db):
     """Every database test builds its matcher from its own gazetteer (SQLite can reuse ids after a rollback)."""
-    from events.extract.store import gazetteer_changed
+    from events.extract.store import matcher_forget
 
-    gazetteer_changed()
+    matcher_forget()
     yield
-    gazetteer_changed()
+    matcher_forget()
 
 
 @pytest.fixture
@@ -99,9 +99,9 @@ def gazetteer_db(fresh_matcher):
 
     actor_gazetteer_load(read_json(ACTORS_FILE))
     place_gazetteer_load(read_json(PLACES_FILE))
-    from events.extract.store import gazetteer_changed
+    from events.extract.store import matcher_forget
 
-    gazetteer_changed()
+    matcher_forget()
 
 
 _guid = iter(range(1, 10**6))

@@ -78,7 +78,7 @@ def test_a_published_summary_keeps_its_figures_unless_refreshed_on_purpose(db, d
     assert WeeklySummary.objects.count() == 1
 
 
-def test_publishing_records_who_and_enqueues_the_email_once_committed(db, django_capture_on_commit_callbacks):
+def test_publishing_records_who_and_leaves_the_mail_to_the_caller(db, django_capture_on_commit_callbacks):
     editor = get_user_model().objects.create_user("rania", is_staff=True)
     summary = summary_build(WEEK)
 
@@ -88,7 +88,7 @@ def test_publishing_records_who_and_enqueues_the_email_once_committed(db, django
     summary.refresh_from_db()
     assert summary.status == SummaryStatus.PUBLISHED and summary.published_at is not None
     assert summary.history.first().history_user == editor
-    assert len(callbacks) == 1  # the email task, enqueued only after the commit
+    assert callbacks == []  # the service enqueues nothing: the admin's publish action does (test_admin.py)
     with pytest.raises(SummaryError, match="already published"):
         summary_publish(summary, editor)
 

@@ -42,9 +42,8 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from actors.models import Statement
-from events.bench.parallel import db_cpu_seconds, ingest_in_parallel
+from events.bench.parallel import db_cpu_seconds, ingest_document, ingest_in_parallel
 from events.bench.wire_stories import Newsroom, wire_feed
-from events.ingest.feeds import feed_ingest_body
 from events.models import Article, Event, EventActor, EventSource, Feed
 
 
@@ -133,7 +132,7 @@ class Command(BaseCommand):
             if not connection.in_atomic_block:  # (the command inside a test's transaction keeps its connection)
                 connection.close()
             db_started = db_cpu_seconds()
-            report = feed_ingest_body(feed, document, url=feed.url, extract=self.extract)
+            report = ingest_document(feed, document, extract=self.extract)
             db_ended = db_cpu_seconds()
             if self.db_cpu is not None and db_started is not None and db_ended is not None:
                 self.db_cpu += db_ended - db_started
@@ -150,7 +149,7 @@ class Command(BaseCommand):
         # Warm both paths (imports, compiled patterns, connection) on a small document outside the timings.
         warmup = wire_feed(Newsroom(random.Random(0)), 999, 0, 20, 20)
         feedparser.parse(io.BytesIO(warmup))
-        feed_ingest_body(warmup_feed, warmup, url=warmup_feed.url, extract=self.extract)
+        ingest_document(warmup_feed, warmup, extract=self.extract)
 
         started, cpu_started = time.perf_counter(), time.process_time()
         for document in documents:
