@@ -83,7 +83,11 @@ def gazetteer_changed(**_kwargs) -> None:
 
     The shared token moves once the change is committed, never before: a token bumped inside the transaction
     would let another worker read the old rows under the new token and keep that matcher. Nor is Redis called
-    inside the editor's transaction."""
+    inside the editor's transaction. One bump per transaction, however many rows it saves (extraction proposes
+    actors by the dozen)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is _gazetteer_token_bump for entry in connection.run_on_commit):
+        return
     transaction.on_commit(_gazetteer_token_bump)
 
 
