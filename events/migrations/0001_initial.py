@@ -4,7 +4,7 @@ import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
 import events.territory.geo
-import events.models.events
+import events.models.summaries
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -290,7 +290,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, unique=True)),
-                ('token', models.CharField(default=events.models.events._new_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=events.models.summaries._new_token, editable=False, max_length=64, unique=True)),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True)),
                 ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
