@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
 from actors.names import normalize_name
@@ -79,15 +81,19 @@ def actor_merge(survivor: Actor, others: Iterable[Actor]) -> Actor:
         Statement.objects.filter(speaker_id__in=other_ids).update(speaker=live)
         _move_event_roles(live, other_ids)
         _move_article_mentions(live, other_ids)
-        # Zones and members one by one: both carry history, and the move belongs in it.
-        for zone in ControlZone.objects.filter(controller_id__in=other_ids).order_by("pk"):
+        # Zones and members carry history, and the move belongs in it: one UPDATE and one history INSERT each,
+        # however many rows move.
+        zones = list(ControlZone.objects.filter(controller_id__in=other_ids).order_by("pk"))
+        for zone in zones:
             zone.controller = live
-            zone._change_reason = f"Controller merged into {live.slug}"
-            zone.save(update_fields=["controller"])
-        for member in Actor.objects.filter(parent_id__in=other_ids).exclude(pk=live.pk).order_by("pk"):
-            member.parent = live
-            member._change_reason = f"Parent merged into {live.slug}"
-            member.save(update_fields=["parent", "updated_at"])
+        bulk_update_with_history(zones, ControlZone, ["controller"],
+                                 default_change_reason=f"Controller merged into {live.slug}"[:100])
+        members = list(Actor.objects.filter(parent_id__in=other_ids).exclude(pk=live.pk).order_by("pk"))
+        now = timezone.now()
+        for member in members:
+            member.parent, member.updated_at = live, now
+        bulk_update_with_history(members, Actor, ["parent", "updated_at"],
+                                 default_change_reason=f"Parent merged into {live.slug}"[:100])
 
         if live.parent_id in other_ids:
             # The survivor was a member of a duplicate: it takes that duplicate's own parent, if any.

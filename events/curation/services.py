@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from actors.models import Statement
 from events.models import Event, EventActor, EventSource, EventStatus
@@ -183,11 +184,14 @@ def event_merge(survivor: Event, others: Iterable[Event], user: AbstractBaseUser
         Statement.objects.filter(event__in=live_others).update(event=live_survivor)
         # Events merged earlier into one of the duplicates now point straight at the survivor: merged_into is
         # always one hop to a live event.
-        for earlier in Event.objects.select_for_update().filter(merged_into__in=other_ids).order_by("pk"):
-            earlier.merged_into = live_survivor
-            earlier._history_user = user
-            earlier._change_reason = _reason(f"Re-pointed to #{live_survivor.pk} after a merge")
-            earlier.save(update_fields=["merged_into", "updated_at"])
+        earlier = list(Event.objects.select_for_update().filter(merged_into__in=other_ids).order_by("pk"))
+        now = timezone.now()
+        for event in earlier:
+            event.merged_into, event.updated_at, event._history_user = live_survivor, now, user
+        bulk_update_with_history(
+            earlier, Event, ["merged_into", "updated_at"],
+            default_change_reason=_reason(f"Re-pointed to #{live_survivor.pk} after a merge"),
+        )
 
         for other in live_others:
             other.status = EventStatus.MERGED

@@ -8,12 +8,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actors.models import Actor, Alias
 from actors.names import normalize_name
 from events.models import ControlZone
 from events.territory.geo import validate_zone_geometry
 from idlib_tracker.loading import LoadReport, ReferenceDataError
+
+# What a zones file may change on a zone it already holds (name, controller and start identify the zone).
+_IMPORTED_FIELDS = ("valid_to", "geometry", "source_note")
 
 
 def _date(value: Any, default: dt.date | None, what: str) -> dt.date | None:
@@ -115,22 +119,28 @@ def zones_import(
             (z.name, z.controller_id, z.valid_from): z
             for z in ControlZone.objects.select_for_update().filter(name__in=names)
         }
+        new, changed = [], []
         for key, values in rows.items():
             zone = existing.get(key)
             if zone is None:
                 zone = ControlZone(**values)
-                zone.save()
-                report.created += 1
+                new.append(zone)
             else:
-                fields = [f for f in ("valid_to", "geometry", "source_note") if getattr(zone, f) != values[f]]
+                fields = [f for f in _IMPORTED_FIELDS if getattr(zone, f) != values[f]]
+                for f in fields:
+                    setattr(zone, f, values[f])
                 if fields:
-                    for f in fields:
-                        setattr(zone, f, values[f])
-                    zone.save(update_fields=fields)
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
+                    changed.append(zone)
             zones.append(zone)
+        # Geometries were validated above (validate_zone_geometry): the bulk writes skip ControlZone.save().
+        # One INSERT (or UPDATE) for the rows and one for their history, however many zones the file holds.
+        if new:
+            bulk_create_with_history(new, ControlZone)
+        if changed:
+            bulk_update_with_history(changed, ControlZone, list(_IMPORTED_FIELDS))
+        report.created += len(new)
+        report.updated += len(changed)
+        report.unchanged += len(zones) - len(new) - len(changed)
     return zones
 
 
