@@ -34,7 +34,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement, statement_key
 from actors.names import normalize_name
@@ -344,7 +344,8 @@ def _proposals_write(results: list[tuple[Article, Extraction]], report: ExtractR
             "slug", flat=True
         )
     )
-    for proposal, article, extraction in fresh.values():
+    proposed = []
+    for key, (proposal, article, extraction) in fresh.items():
         sentence = extraction.sentences[proposal.sentence].text
         actor = Actor(
             name=proposal.name[:200], slug=_unique_slug(proposal.name, taken), kind=proposal.kind,
@@ -352,15 +353,31 @@ def _proposals_write(results: list[tuple[Article, Extraction]], report: ExtractR
             description=f"Proposed by extraction. First seen in: \u201c{sentence[:900]}\u201d",
             source=(article.url or f"article #{article.pk}")[:300],
         )
-        try:
-            # A savepoint each: another worker proposing the same name at the same moment is not an error.
-            with transaction.atomic():
-                actor._change_reason = "Proposed by extraction"
-                actor.save()
-                Alias.objects.create(actor=actor, name=proposal.name[:200])
-            report.proposals += 1
-        except IntegrityError:
-            logger.info("proposal %r already made by another worker", proposal.name)
+        proposed.append((key, actor))
+    try:
+        # The whole chunk's proposals at once: one savepoint, one INSERT of actors, one of their history, one of
+        # aliases (and, after commit, one gazetteer bump), however many names.
+        with transaction.atomic():
+            _proposals_insert(proposed)
+        report.proposals += len(proposed)
+    except IntegrityError:
+        # Another worker proposed one of these names (or took a slug) at the same moment: one by one, then, so
+        # only the names it already holds are skipped.
+        for key, actor in proposed:
+            actor.pk, actor._state.adding = None, True  # (the rolled-back INSERT may have numbered it)
+            try:
+                with transaction.atomic():
+                    _proposals_insert([(key, actor)])
+                report.proposals += 1
+            except IntegrityError:
+                logger.info("proposal %r already made by another worker", actor.name)
+
+
+def _proposals_insert(proposed: list[tuple[str, Actor]]) -> None:
+    actors = [actor for _, actor in proposed]
+    bulk_create_with_history(actors, Actor, default_change_reason="Proposed by extraction")
+    # bulk_create skips Alias.save(), which would normalise the name: the key is the normalised name already.
+    Alias.objects.bulk_create([Alias(actor=actor, name=actor.name, normalized=key) for key, actor in proposed])
 
 
 _STATEMENT_FIELDS = ("speaker", "speaker_text", "is_direct", "said_on", "sentence", "event")

@@ -124,3 +124,11 @@ def make_article(text: str, *, feed=None, published: date = PUBLISHED, title: st
         text=text.strip(), content_hash=f"{n:064x}",
         published_at=timezone.make_aware(datetime.combine(published, time(12, 0))),
     )
+
+
+def run_commit_callbacks() -> None:
+    """Run what the test's transaction (never committed) has waiting for its commit, as a commit would."""
+    from django.db import connection
+
+    for _sids, callback, _robust in list(connection.run_on_commit):
+        callback()

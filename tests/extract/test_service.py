@@ -13,7 +13,7 @@ from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
 from events.curation.actors import actor_approve, actor_discard
 from events.extract.store import articles_extract
 from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
-from tests.extract.conftest import make_article
+from tests.extract.conftest import make_article, run_commit_callbacks
 from tests.factories import make_feed
 
 pytestmark = pytest.mark.django_db
@@ -250,7 +250,7 @@ def test_a_discarded_proposal_is_not_proposed_again(gazetteer_db):
     assert Actor.objects.filter(name="Free Coast Brigade", status=ActorStatus.PROPOSED).exists()
 
 
-def test_matcher_follows_gazetteer_changes(gazetteer_db, django_capture_on_commit_callbacks):
+def test_matcher_follows_gazetteer_changes(gazetteer_db):
     article = make_article(
         "Shelling in Kfar Zaita\n\nGovernment forces shelled Kfar Zaita in northern Hama on Monday, "
         "killing two civilians, the Syrian Observatory for Human Rights said."
@@ -259,8 +259,8 @@ def test_matcher_follows_gazetteer_changes(gazetteer_db, django_capture_on_commi
     assert "kafr-zita" not in set(article.places.values_list("slug", flat=True))
     place = Place.objects.get(slug="kafr-zita")
     place.aliases = [*place.aliases, "Kfar Zaita"]
-    with django_capture_on_commit_callbacks(execute=True):
-        place.save()  # an edit in place: once committed, the save signal invalidates every process's matcher
+    place.save()  # an edit in place: once committed, the save signal invalidates every process's matcher
+    run_commit_callbacks()  # the commit the test's transaction never makes
     articles_extract([article.pk])
     assert "kafr-zita" in set(article.places.values_list("slug", flat=True))
     # Bulk writes send no signals; the table fingerprint still notices them.
@@ -348,3 +348,24 @@ def test_articles_ingestion_just_added_are_written_without_lookups_and_stay_idem
     changed = _snapshot(article)
     assert Statement.objects.filter(article=article).get().text.startswith("Russian warplanes bombed Saraqib")
     assert changed["places"] != first["places"] and changed["events"] != first["events"]
+
+
+def test_proposals_cost_the_same_queries_however_many_names(gazetteer_db):
+    """Unknown names are proposed in bulk: no savepoint, INSERTs or Redis calls per proposal."""
+    brigades = ["Free Coast Brigade", "Northern Storm Brigade", "Sham Falcons Brigade", "Desert Hawks Brigade"]
+
+    def extract_naming(names: list[str]) -> int:
+        text = "Clashes near Saraqib\n\n" + " ".join(
+            f"The {name} clashed with Hayat Tahrir al-Sham near Saraqib on Monday, the Syrian Observatory said."
+            for name in names
+        )
+        article = make_article(text)
+        articles_extract([make_article("Warm-up\n\nNothing here.").pk])  # the matcher is built outside the count
+        with CaptureQueriesContext(connection) as queries:
+            report = articles_extract([article.pk])
+        assert report.proposals == len(names)
+        return len(queries)
+
+    one = extract_naming(brigades[:1])
+    Actor.objects.filter(status=ActorStatus.PROPOSED).delete()
+    assert extract_naming(brigades[1:]) == one
