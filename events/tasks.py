@@ -13,9 +13,9 @@ from django.conf import settings
 
 from events.extract.store import articles_extract, record_extract_enqueue
 from events.ingest.feeds import feed_fetch, feeds_claim_due
-from events.summaries.figures import last_complete_week
 from events.summaries.mail import SummaryEmailIncomplete, subscriber_confirmation_send, summary_email_send
 from events.summaries.services import summary_build
+from events.weeks import last_complete_week
 
 
 @shared_task(name="events.tasks.build_weekly_summary")

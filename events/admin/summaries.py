@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from events import tasks
+from events import tasks, weeks
 from events.admin.queries import count_per_row
 from events.models import Subscriber, SummaryDelivery, WeeklySummary
 from events.summaries import figures as summaries
@@ -60,7 +60,7 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="dates")
     def week_range(self, summary: WeeklySummary) -> str:
-        return summaries.week_range_label(summary.week_start)
+        return weeks.week_range_label(summary.week_start)
 
     @admin.display(description="events")
     def events(self, summary: WeeklySummary) -> int | str:

@@ -39,6 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement, statement_key
 from actors.names import normalize_name
 from events.extract.cluster import Signature, best_match, tokens_of
+from events.extract.confidence import confidence_after
 from events.extract.events import EventCandidate
 from events.extract.gazetteer import ActorRecord, Gazetteer, PlaceRecord, gazetteer_build
 from events.extract.matcher import Matcher
@@ -592,7 +593,7 @@ def _events_write(
                 new_sources.append((match, article_id, candidate.text, key))
                 report.sources_attached += 1
                 if not _protected(event):
-                    event.confidence = round(min(0.95, event.confidence + 0.05), 2)
+                    event.confidence = confidence_after(event.confidence)
                     if event.fatalities is None and candidate.fatalities is not None:
                         event.fatalities = candidate.fatalities
                     if event.pk not in updates:
@@ -611,7 +612,7 @@ def _events_write(
 
     if pending:
         for event, _, members in pending:
-            event.confidence = round(min(0.95, event.confidence + 0.05 * (len({a for a, _ in members}) - 1)), 2)
+            event.confidence = confidence_after(event.confidence, len({a for a, _ in members}) - 1)
         _events_create([e for e, _, _ in pending], reason="Extracted")
         report.events_created += len(pending)
         for event, _, members in pending:

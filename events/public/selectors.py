@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
 from actors.models import Statement
@@ -30,6 +29,7 @@ from events.public.filters import Cursor, EventFilters
 from events.public.presentation import TYPE_COLORS
 from events.taxonomy import EventType
 from events.territory.geo import geometry_contains
+from events.weeks import per_week_and_type, week_monday
 
 PAGE_SIZE = 50
 CHART_WEEKS = 26
@@ -146,10 +146,6 @@ def event_page(
     return EventPage(rows, next_cursor)
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 @dataclass
 class WeeklyChart:
     weeks: list[date]
@@ -204,26 +200,18 @@ def weekly_chart(
         end = qs.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
         if end is None:
             return WeeklyChart([], {t: [] for t in EventType.values})
-    start = filters.date_from or (_monday(end) - timedelta(weeks=weeks - 1))
-    rows = (
-        qs.filter(occurred_on__gte=start, occurred_on__lte=end)
-        .annotate(week=TruncWeek("occurred_on"))
-        .values("week", "event_type")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    start = filters.date_from or (week_monday(end) - timedelta(weeks=weeks - 1))
+    rows = per_week_and_type(qs.filter(occurred_on__gte=start, occurred_on__lte=end), n=Count("id"))
     week_list = []
-    monday = _monday(start)
+    monday = week_monday(start)
     while monday <= end:
         week_list.append(monday)
         monday += timedelta(weeks=1)
     index = {w: i for i, w in enumerate(week_list)}
     counts = {t: [0] * len(week_list) for t in EventType.values}
     for row in rows:
-        week = row["week"]
-        week = week.date() if hasattr(week, "date") else week
-        if week in index and row["event_type"] in counts:
-            counts[row["event_type"]][index[week]] = row["n"]
+        if row["week"] in index and row["event_type"] in counts:
+            counts[row["event_type"]][index[row["week"]]] = row["n"]
     if filters.date_from is None:
         # A record shorter than the window would be a wide empty chart with a sliver of bars at the right: start
         # at its first week instead, keeping at least CHART_MIN_WEEKS so a single week is still read as a bar.
@@ -262,24 +250,18 @@ def week_comparison(
     `newest` is the newest published event's date when the caller already holds it: if nothing happened this week
     or last, the week of that event is compared with the week before, so a quiet record (or the 2018 demo) shows
     its last real movement instead of a row of zeros."""
-    is_current = newest is None or newest >= _monday(today) - timedelta(weeks=1)
+    is_current = newest is None or newest >= week_monday(today) - timedelta(weeks=1)
     if not is_current:
         today = newest
-    this_monday = _monday(today)
+    this_monday = week_monday(today)
     last_monday = this_monday - timedelta(weeks=1)
-    rows = (
-        Event.objects.filter(_status_q(statuses), occurred_on__gte=last_monday, occurred_on__lte=today)
-        .annotate(week=TruncWeek("occurred_on"))
-        .values("week", "event_type")
-        .annotate(n=Count("id"))
-        .order_by()
+    rows = per_week_and_type(
+        Event.objects.filter(_status_q(statuses), occurred_on__gte=last_monday, occurred_on__lte=today), n=Count("id")
     )
     this = dict.fromkeys(EventType.values, 0)
     last = dict.fromkeys(EventType.values, 0)
     for row in rows:
-        week = row["week"]
-        week = week.date() if hasattr(week, "date") else week
-        (this if week == this_monday else last)[row["event_type"]] += row["n"]
+        (this if row["week"] == this_monday else last)[row["event_type"]] += row["n"]
     table = [
         {"type": t, "color": TYPE_COLORS[t], "this": this[t], "last": last[t], "change": this[t] - last[t]}
         for t in EventType.values

@@ -5,18 +5,16 @@ Pure reads: `compute_week(monday)` returns a JSON-ready dict that `events.summar
 `WeeklySummary.data`, so the pages, the feed and the email render a summary without touching the event tables.
 Every figure is aggregated in SQL; the number of queries does not depend on how many events the week holds.
 
-Weeks are ISO weeks, Monday to Sunday. Event and statement dates are calendar dates already (the day the thing
-happened where it happened), so the deployment's time zone (settings.TIME_ZONE) only decides what "today" and
-hence "the last complete week" are.
+Weeks are ISO weeks, Monday to Sunday (events/weeks.py).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ from actors.models import Statement
 from events.models import ControlZone, Event, EventActor, EventStatus, Subscriber, SummaryStatus, WeeklySummary
 from events.public.selectors import WeeklyChart
 from events.taxonomy import EventType
+from events.weeks import per_week_and_type, week_label, week_range_label
 
 # Bump when the shape of the stored dict changes, so templates can tell an old summary from a new one.
 DATA_VERSION = 1
@@ -33,43 +32,6 @@ TOP_EVENTS = 5
 KEY_STATEMENTS = 5
 ACTIVE_ACTORS = 8
 UNSPECIFIED_GOVERNORATE = "Unspecified"
-
-
-# --- Week arithmetic -------------------------------------------------------------------------------------------
-
-
-def week_monday(day: date | datetime) -> date:
-    """The Monday of the ISO week containing ``day`` (a datetime is first read in the deployment's time zone)."""
-    if isinstance(day, datetime):
-        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    return day - timedelta(days=day.weekday())
-
-
-def last_complete_week(today: date | None = None) -> date:
-    """The Monday of the most recent week that has fully ended, in the deployment's time zone."""
-    return week_monday(today or timezone.localdate()) - timedelta(weeks=1)
-
-
-def week_label(monday: date) -> str:
-    """ISO week name, e.g. ``2025-W14``; the ISO year can differ from the calendar year around New Year."""
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_from_label(year: int, week: int) -> date:
-    """Inverse of week_label; raises ValueError for a week that does not exist (e.g. 2025-W53)."""
-    return date.fromisocalendar(year, week, 1)
-
-
-def week_range_label(monday: date) -> str:
-    """``31 Mar - 6 Apr 2025`` (with an en dash), the year shown twice when the week straddles New Year."""
-    sunday = monday + timedelta(days=6)
-    dash = "\u2013"
-    if monday.year != sunday.year:
-        return f"{monday.day} {monday:%b %Y} {dash} {sunday.day} {sunday:%b %Y}"
-    if monday.month != sunday.month:
-        return f"{monday.day} {monday:%b} {dash} {sunday.day} {sunday:%b %Y}"
-    return f"{monday.day}{dash}{sunday.day} {sunday:%b %Y}"
 
 
 # --- Comparisons -----------------------------------------------------------------------------------------------
@@ -131,12 +93,9 @@ def _weekly_series(published, monday: date) -> list[dict[str, Any]]:
     """Events (in total and by type) and stated fatalities per week for the SERIES_WEEKS weeks ending with this
     one, oldest first: one grouped query."""
     first = monday - timedelta(weeks=SERIES_WEEKS - 1)
-    rows = (
-        published.filter(occurred_on__range=(first, monday + timedelta(days=6)))
-        .annotate(week=TruncWeek("occurred_on"))
-        .values("week", "event_type")
-        .annotate(events=Count("id"), fatalities=Coalesce(Sum("fatalities"), 0))
-        .order_by("week", "event_type")
+    rows = per_week_and_type(
+        published.filter(occurred_on__range=(first, monday + timedelta(days=6))),
+        events=Count("id"), fatalities=Coalesce(Sum("fatalities"), 0),
     )
     series = [
         {
@@ -149,16 +108,11 @@ def _weekly_series(published, monday: date) -> list[dict[str, Any]]:
         for offset in range(SERIES_WEEKS)
     ]
     for row in rows:
-        week = series[(_as_date(row["week"]) - first).days // 7]
+        week = series[(row["week"] - first).days // 7]
         week["events"] += row["events"]
         week["fatalities"] += row["fatalities"]
         week["by_type"][row["event_type"]] = row["events"]
     return series
-
-
-def _as_date(value: date | datetime) -> date:
-    # TruncWeek of a DateField is a date on PostgreSQL and SQLite; be tolerant of a datetime all the same.
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _by_type(in_week) -> list[dict[str, Any]]:

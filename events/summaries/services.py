@@ -23,6 +23,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from events import weeks
 from events.models import Subscriber, SummaryStatus, WeeklySummary
 from events.summaries import figures as summaries
 
@@ -41,9 +42,9 @@ class SummaryError(Exception):
 
 def summary_build(week_start: date, *, refresh_published: bool = False) -> WeeklySummary:
     """Create or update the summary of the ISO week containing ``week_start`` (any day of that week)."""
-    monday = summaries.week_monday(week_start)
+    monday = weeks.week_monday(week_start)
     if monday > timezone.localdate():
-        raise SummaryError(f"The week {summaries.week_label(monday)} has not started yet.")
+        raise SummaryError(f"The week {weeks.week_label(monday)} has not started yet.")
     # The reads happen before the write transaction, which then only holds the row lock for an UPDATE.
     data = summaries.compute_week(monday)
     with transaction.atomic():

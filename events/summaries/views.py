@@ -21,7 +21,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from events import tasks
+from events import tasks, weeks
 from events.models import Subscriber
 from events.public.responses import is_editor
 from events.summaries import figures as summaries
@@ -39,10 +39,10 @@ class IsoWeekConverter:
 
     def to_python(self, value: str) -> date:
         year, week = value.split("-W")
-        return summaries.week_from_label(int(year), int(week))
+        return weeks.week_from_label(int(year), int(week))
 
     def to_url(self, value: date) -> str:
-        return summaries.week_label(summaries.week_monday(value))
+        return weeks.week_label(weeks.week_monday(value))
 
 
 def summary_list(request: HttpRequest) -> HttpResponse:

@@ -18,8 +18,8 @@ from events.extract.pipeline import extract
 from events.extract.rules import rules_load
 from events.ingest.articles import article_draft
 from events.ingest.parse import parse_feed
-from events.management.commands.eval_extraction import ACTORS_FILE, PLACES_FILE
 from events.models import Article, Event, EventSource, Feed
+from events.reference import ACTORS_FILE, PLACES_FILE
 from tests.conftest import require
 
 

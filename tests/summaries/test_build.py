@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from events import weeks
 from events.models import SummaryStatus, WeeklySummary
-from events.summaries import figures as summaries
 from events.summaries.services import SummaryError, summary_build, summary_publish
 from events.tasks import build_weekly_summary
 from tests.conftest import require
@@ -102,7 +102,7 @@ def test_a_summary_that_was_never_built_cannot_be_published(db):
 
 
 def test_a_week_that_has_not_started_cannot_be_built(db):
-    next_week = summaries.week_monday(timezone.localdate()) + dt.timedelta(weeks=1)
+    next_week = weeks.week_monday(timezone.localdate()) + dt.timedelta(weeks=1)
     with pytest.raises(SummaryError, match="has not started"):
         summary_build(next_week)
     assert not WeeklySummary.objects.exists()
@@ -114,7 +114,7 @@ def test_build_summary_command(db, capsys):
     assert "2025-W14 (31 Mar \u2013 6 Apr 2025): 1 events, draft." in capsys.readouterr().out
 
     call_command("build_summary")
-    last = summaries.last_complete_week()
+    last = weeks.last_complete_week()
     assert WeeklySummary.objects.filter(week_start=last).exists()
 
     with pytest.raises(CommandError, match="not a date"):
@@ -125,7 +125,7 @@ def test_build_summary_command(db, capsys):
 
 
 def test_the_monday_task_builds_last_weeks_summary(db):
-    last = summaries.last_complete_week()
+    last = weeks.last_complete_week()
     make_event(last + dt.timedelta(days=6))  # Sunday of last week
     make_event(last + dt.timedelta(days=7))  # Monday of this week: not in it
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from events import weeks
 from events.models import EventStatus
 from events.summaries import figures as summaries
 from tests.summaries.builders import make_actor, make_event, make_place, make_statement, make_zone
@@ -177,18 +178,18 @@ def test_the_computation_costs_the_same_queries_however_many_events(db, django_a
 
 
 def test_weeks_are_iso_weeks_in_the_deployment_time_zone():
-    assert summaries.week_monday(dt.date(2025, 4, 6)) == WEEK  # Sunday belongs to the week before
-    assert summaries.week_monday(dt.date(2025, 4, 7)) == dt.date(2025, 4, 7)
-    assert summaries.week_label(dt.date(2024, 12, 30)) == "2025-W01"  # ISO year differs from the calendar year
-    assert summaries.week_from_label(2025, 1) == dt.date(2024, 12, 30)
-    assert summaries.week_range_label(WEEK) == "31 Mar \u2013 6 Apr 2025"
-    assert summaries.last_complete_week(dt.date(2025, 4, 7)) == WEEK
-    assert summaries.last_complete_week(dt.date(2025, 4, 13)) == WEEK
+    assert weeks.week_monday(dt.date(2025, 4, 6)) == WEEK  # Sunday belongs to the week before
+    assert weeks.week_monday(dt.date(2025, 4, 7)) == dt.date(2025, 4, 7)
+    assert weeks.week_label(dt.date(2024, 12, 30)) == "2025-W01"  # ISO year differs from the calendar year
+    assert weeks.week_from_label(2025, 1) == dt.date(2024, 12, 30)
+    assert weeks.week_range_label(WEEK) == "31 Mar \u2013 6 Apr 2025"
+    assert weeks.last_complete_week(dt.date(2025, 4, 7)) == WEEK
+    assert weeks.last_complete_week(dt.date(2025, 4, 13)) == WEEK
     # 22:30 UTC on Sunday is already Monday 01:30 in Damascus (UTC+3): a new week there.
     late_sunday = dt.datetime(2025, 4, 6, 22, 30, tzinfo=dt.UTC)
     with timezone.override(ZoneInfo("Asia/Damascus")):
-        assert summaries.week_monday(late_sunday) == dt.date(2025, 4, 7)
+        assert weeks.week_monday(late_sunday) == dt.date(2025, 4, 7)
     with timezone.override(ZoneInfo("UTC")):
-        assert summaries.week_monday(late_sunday) == WEEK
+        assert weeks.week_monday(late_sunday) == WEEK
     with pytest.raises(ValueError):
-        summaries.week_from_label(2025, 53)
+        weeks.week_from_label(2025, 53)

@@ -17,10 +17,9 @@ from events.extract.evaluation import evaluate_set, report_lines
 from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
 from events.extract.rules import rules_load
+from events.reference import ACTORS_FILE, PLACES_FILE
 
 DEFAULT_SET = settings.BASE_DIR / "tests" / "extraction_eval"
-ACTORS_FILE = settings.BASE_DIR / "actors" / "data" / "actors.json"
-PLACES_FILE = settings.BASE_DIR / "events" / "data" / "places.json"
 
 
 class Command(BaseCommand):
