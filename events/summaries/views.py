@@ -59,7 +59,7 @@ def summary_detail(request: HttpRequest, week_start: date) -> HttpResponse:
     return render(request, "summaries/summary_detail.html", summaries.summary_context(summary))
 
 
-class SummaryFeed(Feed):
+class SummaryAtomFeed(Feed):
     feed_type = Atom1Feed
     title = "Idlib Tracker: weekly summaries"
     subtitle = "One page a week on the Idlib crisis, from events reviewed by editors."
