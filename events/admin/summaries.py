@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from events import tasks, weeks
 from events.admin.queries import count_per_row
 from events.models import Subscriber, SummaryDelivery, WeeklySummary
-from events.summaries import figures as summaries
+from events.summaries import display, text
 from events.summaries.services import SummaryError, subscribers_unsubscribe, summary_build, summary_publish
 
 
@@ -87,7 +87,7 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
             return "Not built yet: use the Rebuild action."
         return format_html(
             '{}<br><a href="{}" target="_blank" rel="noopener">Preview the page as readers will see it</a>',
-            summaries.headline_sentence(summary.data),
+            text.headline_sentence(display.figures_of(summary)),
             reverse("events:summary_detail", args=[summary.week_start]),
         )
 

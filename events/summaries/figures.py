@@ -1,8 +1,8 @@
-"""The read side of weekly summaries: the figures of a week, computed from published events only, and the
-queries behind the summary pages (writes are in events.summaries.services).
+"""The figures of a week, computed from published events only (writes are in events.summaries.services).
 
-Pure reads: `compute_week(monday)` returns a JSON-ready dict that `events.summaries.services.summary_build` stores in
+Pure reads: `compute_week(monday)` returns the typed WeekFigures (data.py) that `summary_build` stores, as JSON, in
 `WeeklySummary.data`, so the pages, the feed and the email render a summary without touching the event tables.
+The words are in text.py, the arrangement for display in display.py, the reads behind the pages in selectors.py.
 Every figure is aggregated in SQL; the number of queries does not depend on how many events the week holds.
 
 Weeks are ISO weeks, Monday to Sunday (events/weeks.py).
@@ -15,23 +15,18 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Statement
-from events.models import ControlZone, Event, EventActor, EventStatus, Subscriber, SummaryStatus, WeeklySummary
-from events.public.selectors import WeeklyChart
-from events.taxonomy import EventType
+from events.models import ControlZone, Event, EventActor, EventStatus
+from events.summaries.data import DATA_VERSION, UNSPECIFIED_GOVERNORATE, WeekFigures
 from events.weeks import per_week_and_type, week_label, week_range_label
 
-# Bump when the shape of the stored dict changes, so templates can tell an old summary from a new one.
-DATA_VERSION = 1
 SERIES_WEEKS = 12
 AVERAGE_WEEKS = 4
 TOP_EVENTS = 5
 KEY_STATEMENTS = 5
 ACTIVE_ACTORS = 8
-UNSPECIFIED_GOVERNORATE = "Unspecified"
 
 
 # --- Comparisons -----------------------------------------------------------------------------------------------
@@ -48,7 +43,7 @@ def compare(value: float, reference: float) -> dict[str, Any]:
 # --- The computation -------------------------------------------------------------------------------------------
 
 
-def compute_week(monday: date, *, today: date | None = None) -> dict[str, Any]:
+def compute_week(monday: date, *, today: date | None = None) -> WeekFigures:
     """All figures of the week starting ``monday`` (8 queries, whatever the number of events)."""
     if monday.weekday() != 0:
         raise ValueError(f"{monday} is not a Monday")
@@ -63,7 +58,7 @@ def compute_week(monday: date, *, today: date | None = None) -> dict[str, Any]:
     last_week = previous[-1]["events"]
     average = round(sum(week["events"] for week in previous) / AVERAGE_WEEKS, 1)
 
-    return {
+    return WeekFigures.from_json({
         "version": DATA_VERSION,
         "week_start": monday.isoformat(),
         "week_end": sunday.isoformat(),
@@ -86,7 +81,7 @@ def compute_week(monday: date, *, today: date | None = None) -> dict[str, Any]:
         "zone_changes": _zone_changes(monday, sunday),
         "active_actors": _active_actors(monday, sunday),
         "series": series,
-    }
+    })
 
 
 def _weekly_series(published, monday: date) -> list[dict[str, Any]]:
@@ -242,124 +237,3 @@ def _active_actors(monday: date, sunday: date) -> list[dict[str, Any]]:
         {"id": row["actor_id"], "name": row["actor__name"], "slug": row["actor__slug"], "events": row["events"]}
         for row in rows
     ]
-
-
-# --- Highlights ------------------------------------------------------------------------------------------------
-
-
-def _count_phrase(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def headline_sentence(data: dict[str, Any]) -> str:
-    """The figure line: ``12 published events, up 4 (+50%) on last week's 8; the four-week average is 9.5.``"""
-    headline = data["headline"]
-    events = headline["events"]
-    if not events:
-        return (
-            f"No published events were recorded this week (last week: {headline['last_week']}; "
-            f"four-week average: {headline['four_week_average']:g})."
-        )
-    vs_last = headline["vs_last_week"]
-    if vs_last["direction"] == "same":
-        change = f"the same as last week's {headline['last_week']}"
-    else:
-        percent = f" ({vs_last['percent']:+d}%)" if vs_last["percent"] is not None else ""
-        change = f"{vs_last['direction']} {abs(vs_last['delta']):g}{percent} on last week's {headline['last_week']}"
-    vs_avg = headline["vs_average"]["direction"]
-    average = {"up": "above", "down": "below", "same": "equal to"}[vs_avg]
-    return (
-        f"{_count_phrase(events, 'published event')}, {change}; "
-        f"{average} the four-week average of {headline['four_week_average']:g}."
-    )
-
-
-def default_highlights(data: dict[str, Any]) -> str:
-    """Highlights an editor starts from, one per line: the facts a reader asks first after the figure line."""
-    lines = []
-    if data["headline"]["fatalities"]:
-        fatalities = data["headline"]["fatalities"]
-        lines.append(f"{fatalities} reported {'fatality' if fatalities == 1 else 'fatalities'} in published events.")
-    deadliest = max(data["top_events"], key=lambda event: event["fatalities"] or 0, default=None)
-    if deadliest and deadliest["fatalities"]:
-        where = f"{deadliest['place']}, " if deadliest["place"] else ""
-        lines.append(f"Deadliest: {deadliest['title']} ({where}{deadliest['fatalities']} killed).")
-    if data["top_events"] and data["top_events"][0]["sources"] > 1:
-        top = data["top_events"][0]
-        lines.append(f"Most reported: {top['title']} ({top['sources']} sources).")
-    for change in data["zone_changes"]:
-        verb = "took control of" if change["change"] == "gained" else "no longer holds"
-        lines.append(f"{change['controller']} {verb} {change['name']} ({change['on']}).")
-    if data["by_governorate"] and data["by_governorate"][0]["governorate"] != UNSPECIFIED_GOVERNORATE:
-        busiest = data["by_governorate"][0]
-        lines.append(f"Most events in {busiest['governorate']} governorate ({busiest['count']}).")
-    return "\n".join(lines)
-
-
-# --- Display ---------------------------------------------------------------------------------------------------
-
-def map_path(day: str) -> str:
-    """The map of who controlled what on ``day`` (the map page's ?date= is part of its public interface)."""
-    return f"{reverse('events:map')}?date={day}"
-
-
-def highlight_lines(highlights: str) -> list[str]:
-    return [line.strip() for line in highlights.splitlines() if line.strip()]
-
-
-def summary_context(summary: WeeklySummary) -> dict[str, Any]:
-    """What the page and the email show of a summary: its stored figures, arranged for display (no query)."""
-    data = summary.data
-    max_type = max((row["count"] for row in data["by_type"]), default=0)
-    by_type = [{**row, "share": _share(row["count"], max_type)} for row in data["by_type"]]
-    max_gov = max((row["count"] for row in data["by_governorate"]), default=0)
-    by_governorate = [{**row, "share": _share(row["count"], max_gov)} for row in data["by_governorate"]]
-    zone_changes = [
-        {
-            **change,
-            "before_url": map_path(change["before"]),
-            "after_url": map_path(change["after"]),
-        }
-        for change in data["zone_changes"]
-    ]
-    # The same stacked chart by event type as the timeline's (static/js/charts.js); a bar opens that week there.
-    series = data["series"]
-    chart = WeeklyChart(
-        [date.fromisoformat(week["week_start"]) for week in series],
-        {event_type: [week["by_type"].get(event_type, 0) for week in series] for event_type in EventType.values},
-    ).as_chart_data()
-    return {
-        "summary": summary,
-        "data": data,
-        "headline_sentence": headline_sentence(data),
-        "highlights": highlight_lines(summary.highlights),
-        "by_type": by_type,
-        "by_governorate": by_governorate,
-        "zone_changes": zone_changes,
-        "chart": chart,
-    }
-
-
-def _share(count: int, largest: int) -> int:
-    """Bar width in percent of the largest row, rounded to the 5% steps summary.css has classes for (w-0 ... w-100):
-    the CSP forbids inline style attributes, and CSS bars print without JavaScript."""
-    return 5 * round(20 * count / largest) if largest else 0
-
-
-# --- Reads behind the summary pages ----------------------------------------------------------------------------
-
-
-def published_summaries():
-    # Served by summary_status_week_idx: WHERE status = 'published' ORDER BY week_start DESC.
-    return WeeklySummary.objects.filter(status=SummaryStatus.PUBLISHED).order_by("-week_start")
-
-
-def summary_for_week(monday: date, *, include_drafts: bool = False) -> WeeklySummary | None:
-    summaries = WeeklySummary.objects.filter(week_start=monday)
-    if not include_drafts:
-        summaries = summaries.filter(status=SummaryStatus.PUBLISHED)
-    return summaries.first()
-
-
-def subscriber_token_exists(token: str) -> bool:
-    return Subscriber.objects.filter(token=token).exists()

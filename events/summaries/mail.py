@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Subscriber, SummaryDelivery, SummaryStatus, WeeklySummary
-from events.summaries import figures as summaries
+from events.summaries.display import summary_context
 from events.summaries.services import confirmation_throttle_key
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def summary_email_send(summary_id: int) -> int:
 
 def summary_email_context(summary: WeeklySummary, subscriber: Subscriber) -> dict[str, Any]:
     return {
-        **summaries.summary_context(summary),
+        **summary_context(summary),
         "site_url": settings.SITE_URL,
         "summary_url": _absolute(reverse("events:summary_detail", args=[summary.week_start])),
         "unsubscribe_url": _absolute(reverse("events:summary_unsubscribe", args=[subscriber.token])),
@@ -120,9 +120,9 @@ def summary_email_context(summary: WeeklySummary, subscriber: Subscriber) -> dic
 
 def _summary_message(summary: WeeklySummary, subscriber: Subscriber, connection) -> EmailMultiAlternatives:
     context = summary_email_context(summary, subscriber)
-    data = summary.data
+    data = context["data"]
     message = EmailMultiAlternatives(
-        subject=f"Idlib weekly summary {data['label']} ({data['range']})",
+        subject=f"Idlib weekly summary {data.label} ({data.range})",
         body=render_to_string("summaries/email/summary.txt", context),
         to=[subscriber.email],
         connection=connection,

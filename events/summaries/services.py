@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -25,7 +26,8 @@ from django.utils import timezone
 
 from events import weeks
 from events.models import Subscriber, SummaryStatus, WeeklySummary
-from events.summaries import figures as summaries
+from events.summaries.figures import compute_week
+from events.summaries.text import default_highlights
 
 logger = logging.getLogger(__name__)
 
@@ -46,21 +48,21 @@ def summary_build(week_start: date, *, refresh_published: bool = False) -> Weekl
     if monday > timezone.localdate():
         raise SummaryError(f"The week {weeks.week_label(monday)} has not started yet.")
     # The reads happen before the write transaction, which then only holds the row lock for an UPDATE.
-    data = summaries.compute_week(monday)
+    figures = compute_week(monday)
     with transaction.atomic():
         summary, _ = WeeklySummary.objects.select_for_update().get_or_create(week_start=monday)
         if summary.status == SummaryStatus.PUBLISHED and not refresh_published:
             logger.info("summary.build.skipped_published", extra={"week": str(summary)})
             return summary
         previous_generated = summary.data.get("generated_highlights") if summary.data else None
-        data["generated_highlights"] = summaries.default_highlights(data)
+        figures = replace(figures, generated_highlights=default_highlights(figures))
         editor_changed = bool(summary.highlights.strip()) and summary.highlights != previous_generated
         if summary.status == SummaryStatus.DRAFT and not editor_changed:
-            summary.highlights = data["generated_highlights"]
-        summary.data = data
+            summary.highlights = figures.generated_highlights
+        summary.data = figures.to_json()
         summary.built_at = timezone.now()
         summary.save()
-    logger.info("summary.built", extra={"week": str(summary), "events": data["headline"]["events"]})
+    logger.info("summary.built", extra={"week": str(summary), "events": figures.headline.events})
     return summary
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from events import tasks, weeks
 from events.models import Subscriber
 from events.public.responses import is_editor
-from events.summaries import figures as summaries
+from events.summaries import display, selectors, text
 from events.summaries.services import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
 
 logger = logging.getLogger(__name__)
@@ -47,16 +47,16 @@ class IsoWeekConverter:
 
 def summary_list(request: HttpRequest) -> HttpResponse:
     # Queries: COUNT of published summaries, then one page of them.
-    page = Paginator(summaries.published_summaries(), SUMMARIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.published_summaries(), SUMMARIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "summaries/summary_list.html", {"page": page})
 
 
 def summary_detail(request: HttpRequest, week_start: date) -> HttpResponse:
     # One query: the summary row, whose stored data holds every figure on the page. Editors may preview a draft.
-    summary = summaries.summary_for_week(week_start, include_drafts=is_editor(request))
+    summary = selectors.summary_for_week(week_start, include_drafts=is_editor(request))
     if summary is None or not summary.data:
         raise Http404("No summary has been published for this week.")
-    return render(request, "summaries/summary_detail.html", summaries.summary_context(summary))
+    return render(request, "summaries/summary_detail.html", display.summary_context(summary))
 
 
 class SummaryAtomFeed(Feed):
@@ -69,10 +69,11 @@ class SummaryAtomFeed(Feed):
         return reverse("events:summary_list")
 
     def items(self):
-        return summaries.published_summaries()[:SUMMARIES_PER_PAGE]
+        return selectors.published_summaries()[:SUMMARIES_PER_PAGE]
 
     def item_title(self, item) -> str:
-        return f"Weekly summary {item.data['label']} ({item.data['range']})"
+        figures = display.figures_of(item)
+        return f"Weekly summary {figures.label} ({figures.range})"
 
     def item_link(self, item) -> str:
         return reverse("events:summary_detail", args=[item.week_start])
@@ -87,8 +88,8 @@ class SummaryAtomFeed(Feed):
         context = super().get_context_data(**kwargs)
         summary = kwargs["item"]
         context.update(
-            headline_sentence=summaries.headline_sentence(summary.data),
-            highlights=summaries.highlight_lines(summary.highlights),
+            headline_sentence=text.headline_sentence(display.figures_of(summary)),
+            highlights=text.highlight_lines(summary.highlights),
         )
         return context
 
@@ -141,7 +142,7 @@ def _token_page(
         if subscriber is None:
             return _unknown_token(request)
         return render(request, done, {"subscriber": subscriber})
-    if not summaries.subscriber_token_exists(token):
+    if not selectors.subscriber_token_exists(token):
         return _unknown_token(request)
     return render(request, ask, {"token": token})
 
