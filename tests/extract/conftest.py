@@ -84,7 +84,7 @@ def read(matcher):
 @pytest.fixture
 def fresh_matcher(db):
     """Every database test builds its matcher from its own gazetteer (SQLite can reuse ids after a rollback)."""
-    from events.extract.store import matcher_forget
+    from events.extract.matcher_cache import matcher_forget
 
     matcher_forget()
     yield
@@ -99,7 +99,7 @@ def gazetteer_db(fresh_matcher):
 
     actor_gazetteer_load(read_json(ACTORS_FILE))
     place_gazetteer_load(read_json(PLACES_FILE))
-    from events.extract.store import matcher_forget
+    from events.extract.matcher_cache import matcher_forget
 
     matcher_forget()
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from actors.models import Alias
-from events.extract.store import GAZETTEER_VERSION_KEY, matcher_current, matcher_forget
+from events.extract.matcher_cache import GAZETTEER_VERSION_KEY, matcher_current, matcher_forget
 from tests.factories import make_actor, make_place
 
 pytestmark = pytest.mark.django_db
