@@ -1,11 +1,11 @@
 """python manage.py bench_ingest --entries N: how fast the ingest pipeline turns feed bytes into committed rows.
 
 Builds a synthetic feed set of N article-sized entries split into feeds of ``--per-feed`` entries: realistic wire
-stories (``_wire_stories.py``: several kB of varied text each, one to three happenings and a few quotes per story,
-names, places and dates drawn from the shipped gazetteers, one story in ten off-topic, several outlets reporting
-the same happening, full HTML with the site furniture, scripts and event-handler attributes real feeds carry), so
-that extraction is timed on what it reads in production, not on one paragraph repeated. It times, in the same run
-and on the same bytes:
+stories (``events/bench/wire_stories.py``: several kB of varied text each, one to three happenings and a few
+quotes per story, names, places and dates drawn from the shipped gazetteers, one story in ten off-topic, several
+outlets reporting the same happening, full HTML with the site furniture, scripts and event-handler attributes real
+feeds carry), so that extraction is timed on what it reads in production, not on one paragraph repeated. It times,
+in the same run and on the same bytes:
 
 - the baseline: feedparser's default ``parse()`` (its own sanitiser and relative-URI resolution on), which is what
   a plain Django app would call;
@@ -17,7 +17,7 @@ and on the same bytes:
   every entry goes through parsing and database dedup again;
 - with ``--workers 2``, the same pipeline on the same bytes (the first run's rows deleted first) dealt out to two
   worker processes at once, as the deployed Celery worker (``--concurrency 2`` on this 2-core machine) runs
-  fetches (``_bench_parallel.py``), and its second run. Both ratios are printed, labelled; the final line's
+  fetches (``events/bench/parallel.py``), and its second run. Both ratios are printed, labelled; the final line's
   ``ratio`` is the one for ``--workers`` processes, ``single_process_ratio`` the one-process figure. The baseline
   is always feedparser in one process.
 
