@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from events.admin.territory import pass_places
 from events.models import Place
-from events.territory.admin import pass_places
 
 
 def place_map_html(place: Place) -> SafeString:
@@ -41,7 +41,7 @@ class PlaceAdmin(admin.ModelAdmin):
         "source",
     ]
     change_form_template = "admin/events/place/change_form.html"
-    # Recording that the selected places change hands (events.territory.admin).
+    # Recording that the selected places change hands (events.admin.territory).
     actions = [pass_places]
 
     @admin.display(description="map")

@@ -40,7 +40,7 @@ TERRITORY_SUB_TYPES = frozenset(
         SubEventType.NON_VIOLENT_TRANSFER,
     }
 )
-# Our pg_advisory_xact_lock(int4, int4) key: one map rebuild at a time (events.services.articles uses 0x1D1B).
+# Our pg_advisory_xact_lock(int4, int4) key: one map rebuild at a time (events.ingest.articles uses 0x1D1B).
 _MAP_LOCK = (0x1D1C, 1)
 # simple-history's change-reason column is a CharField(max_length=100).
 _REASON_MAX = 100

@@ -53,7 +53,7 @@ def pocket() -> Pocket:
 
 def holder_at(client, place: Place, day: str) -> str | None:
     """Who the public zones API says holds the ground under the place on the day."""
-    from events.geo import geometry_contains
+    from events.territory.geo import geometry_contains
 
     features = client.get(f"/api/zones.geojson?date={day}").json()["features"]
     found = [

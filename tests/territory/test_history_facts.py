@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from events.geo import geometry_contains
 from events.models import ControlChange, ControlMap, Place
-from events.services.reference import reference_seed
+from events.reference import reference_seed
 from events.territory.areas import outline
+from events.territory.geo import geometry_contains
 from events.territory.selectors import place_controller_on
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from events.curation.services import event_publish, event_reject
 from events.models import ControlChange, ControlMap, ControlOrigin, ControlStatus, EventStatus
-from events.services.curation import event_publish, event_reject
 from events.taxonomy import EventType, SubEventType
 from tests.factories import make_events, make_feed
 from tests.territory.builders import holder_at, pocket
