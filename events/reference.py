@@ -338,7 +338,7 @@ def feed_defaults_load(data: Mapping[str, Any]) -> LoadReport:
 def reference_seed() -> list[LoadReport]:
     """Load the shipped gazetteers, control zones and default feeds, all or nothing; idempotent."""
     from actors.services import actor_gazetteer_load
-    from events.territory.services import control_history_load
+    from events.territory.history import control_history_load
     from events.territory.zones import zones_import
 
     actors_data, places_data = read_json(ACTORS_FILE), read_json(PLACES_FILE)

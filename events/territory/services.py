@@ -1,5 +1,5 @@
 """Writes to the control history: an editor's change in one step and its undo, proposals from published territory
-events (accept / reject), loading the shipped history, and rebuilding the cached map areas.
+events (accept / reject), and rebuilding the cached map areas (the shipped history loads in history.py).
 
 Every write is one transaction that saves through the model, so django-simple-history records who did what and
 when. The cached maps (ControlMap) are rebuilt in the same transaction from the first date the write touches, so
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
@@ -30,7 +29,6 @@ from events.models import (
 )
 from events.taxonomy import SubEventType
 from events.territory.areas import Cells, Seed, map_features
-from idlib_tracker.loading import LoadReport, ReferenceDataError
 
 # The ACLED sub-types that say a place changed hands: publishing such an event proposes a change to editors.
 TERRITORY_SUB_TYPES = frozenset(
@@ -59,7 +57,10 @@ def _reason(text: str) -> str:
     return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "\u2026"
 
 
-def _save(change: ControlChange, user: AbstractBaseUser | None, reason: str, fields: list[str] | None = None) -> None:
+def change_save(
+    change: ControlChange, user: AbstractBaseUser | None, reason: str, fields: list[str] | None = None
+) -> None:
+    """Save through the model, so simple-history records who did it and why (the loader uses it too)."""
     change._history_user = user
     change._change_reason = _reason(reason)
     change.save(update_fields=fields)
@@ -127,7 +128,7 @@ def _record(
         decided_by=user,
         decided_at=timezone.now(),
     )
-    _save(change, user, f"Recorded: {place.name} to {controller.name} from {valid_from.isoformat()}")
+    change_save(change, user, f"Recorded: {place.name} to {controller.name} from {valid_from.isoformat()}")
     return change
 
 
@@ -186,7 +187,7 @@ def control_change_undo(change: ControlChange, user: AbstractBaseUser | None) ->
         locked.status = ControlStatus.UNDONE
         locked.decided_by = user
         locked.decided_at = timezone.now()
-        _save(locked, user, "Undone", ["status", "decided_by", "decided_at"])
+        change_save(locked, user, "Undone", ["status", "decided_by", "decided_at"])
         control_maps_rebuild(since=locked.valid_from)
     return locked
 
@@ -231,7 +232,7 @@ def control_proposal_from_event(event: Event) -> ControlChange | None:
         note=f"Proposed from the published event \u201c{event.title}\u201d ({event.sub_event_type}).",
         precision=f"The event's date: {event.get_date_precision_display().lower()}.",
     )
-    _save(proposal, None, "Proposed from a published event")
+    change_save(proposal, None, "Proposed from a published event")
     return proposal
 
 
@@ -246,7 +247,7 @@ def control_proposal_accept(change: ControlChange, user: AbstractBaseUser | None
         locked.status = ControlStatus.ACCEPTED
         locked.decided_by = user
         locked.decided_at = timezone.now()
-        _save(locked, user, "Accepted", ["status", "decided_by", "decided_at"])
+        change_save(locked, user, "Accepted", ["status", "decided_by", "decided_at"])
         control_maps_rebuild(since=locked.valid_from)
     return locked
 
@@ -260,7 +261,7 @@ def control_proposal_reject(change: ControlChange, user: AbstractBaseUser | None
         locked.status = ControlStatus.REJECTED
         locked.decided_by = user
         locked.decided_at = timezone.now()
-        _save(locked, user, "Rejected", ["status", "decided_by", "decided_at"])
+        change_save(locked, user, "Rejected", ["status", "decided_by", "decided_at"])
     return locked
 
 
@@ -329,106 +330,3 @@ def control_maps_rebuild(since: dt.date | None = None) -> int:
         if old:
             written += ControlMap.objects.filter(pk__in=[m.pk for m in old.values()]).delete()[0]
     return written
-
-
-# --- the shipped history ----------------------------------------------------------------------------------------
-
-
-def _parse_day(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def control_history_load(data: Mapping[str, Any]) -> LoadReport:
-    """Load the shipped control history (events/data/control_history.json), all or nothing; idempotent.
-
-    Each entry of "changes": date, controller (actor slug), places (slugs), sources (keys of "sources"), note,
-    precision. A shipped change is keyed by (place, date): a second run writes nothing, a corrected controller,
-    note or source updates it in place, one the file no longer lists is undone, and an editor's undo of a shipped
-    change is kept (its status is never reset). The cached maps are then brought up to date (nothing written when
-    they already are).
-    """
-    if not isinstance(data, Mapping) or not isinstance(data.get("changes"), list):
-        raise ReferenceDataError('The control history must be an object with a "changes" list.')
-    sources = data.get("sources") or {}
-    entries = data["changes"]
-    place_slugs = {s for e in entries if isinstance(e, Mapping) for s in e.get("places") or []}
-    actor_slugs = {e.get("controller") for e in entries if isinstance(e, Mapping)}
-    places = dict(Place.objects.filter(slug__in=place_slugs).values_list("slug", "pk"))
-    actors = dict(Actor.objects.filter(slug__in=actor_slugs).values_list("slug", "pk"))
-    errors: list[str] = []
-    rows: dict[tuple[int, dt.date], dict[str, Any]] = {}
-    for number, entry in enumerate(entries, start=1):
-        where = f"change {number}"
-        if not isinstance(entry, Mapping):
-            errors.append(f"{where}: not an object.")
-            continue
-        day = _parse_day(entry.get("date"))
-        if day is None:
-            errors.append(f"{where}: date {entry.get('date')!r} is not a date like 2019-08-21.")
-        if entry.get("controller") not in actors:
-            errors.append(f"{where}: controller {entry.get('controller')!r} is not a known actor slug.")
-        keys = entry.get("sources") or []
-        missing = [k for k in keys if k not in sources]
-        if not keys or missing:
-            errors.append(f"{where}: sources must name keys of \"sources\" (unknown: {missing or 'none given'}).")
-        unknown = [s for s in entry.get("places") or [] if s not in places]
-        if unknown or not entry.get("places"):
-            errors.append(f"{where}: unknown places {unknown}" if unknown else f"{where}: no places listed.")
-        if errors and errors[-1].startswith(where):
-            continue
-        for slug in entry["places"]:
-            key = (places[slug], day)
-            if key in rows:
-                errors.append(f"{where}: {slug} already changes hands on {day.isoformat()} in another entry.")
-                continue
-            rows[key] = {
-                "controller_id": actors[entry["controller"]],
-                "source": "; ".join(sources[k] for k in keys),
-                "note": str(entry.get("note") or "").strip(),
-                "precision": str(entry.get("precision") or "").strip(),
-            }
-    if errors:
-        raise ReferenceDataError(errors)
-
-    report = LoadReport("control history")
-    maps = LoadReport("control maps")
-    report.parts.append(maps)
-    with transaction.atomic():
-        existing = {
-            (c.place_id, c.valid_from): c
-            for c in ControlChange.objects.select_for_update().filter(origin=ControlOrigin.REFERENCE)
-        }
-        for (place_id, day), values in rows.items():
-            change = existing.get((place_id, day))
-            if change is None:
-                if ControlChange.objects.filter(
-                    place_id=place_id, valid_from=day, status=ControlStatus.ACCEPTED
-                ).exists():
-                    report.skipped += 1  # an editor's own change holds that day: theirs wins
-                    continue
-                change = ControlChange(
-                    place_id=place_id, valid_from=day, status=ControlStatus.ACCEPTED,
-                    origin=ControlOrigin.REFERENCE, **values,
-                )
-                _save(change, None, "Loaded from the shipped history")
-                report.created += 1
-                continue
-            fields = [f for f, v in values.items() if getattr(change, f) != v]
-            if fields:
-                for f in fields:
-                    setattr(change, f, values[f])
-                _save(change, None, "Corrected from the shipped history", fields)
-                report.updated += 1
-            else:
-                report.unchanged += 1
-        # A shipped change that the file no longer lists (a correction) leaves the map; its row and history stay.
-        for key, change in existing.items():
-            if key not in rows and change.status == ControlStatus.ACCEPTED:
-                change.status = ControlStatus.UNDONE
-                _save(change, None, "No longer in the shipped history", ["status"])
-                report.updated += 1
-        maps.updated = control_maps_rebuild()
-    return report
