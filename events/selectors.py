@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
 from actors.models import Statement
+from events import search
 from events.filters import Cursor, EventFilters
 from events.geo import geometry_contains
 from events.models import (
@@ -69,7 +69,7 @@ def filter_events(filters: EventFilters, statuses: tuple[str, ...] = (EventStatu
     if filters.governorate:
         qs = qs.filter(place__admin1=filters.governorate)
     if filters.text:
-        qs = qs.filter(_text_q(filters.text))
+        qs = qs.filter(search.text_q(filters.text))
     return qs
 
 
@@ -83,16 +83,6 @@ def governorate_names() -> list[str]:
         .values_list("admin1", flat=True)
         .distinct()
     )
-
-
-def _text_q(text: str) -> Q:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        # websearch_to_tsquery accepts anything a person types ("air strike" -idlib, or "quoted phrases")
-        # without syntax errors; the stored vector is GIN-indexed (events/migrations/0002).
-        return Q(search_vector=SearchQuery(text, search_type="websearch", config="english"))
-    return Q(title__icontains=text) | Q(description__icontains=text)
 
 
 def _keyset(qs: QuerySet[Event], cursor: Cursor | None) -> QuerySet[Event]:
