@@ -54,8 +54,10 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "event": (f"/events/{event.pk}/", 4),
         # place; its newest events + roles + sources; every zone (point-in-polygon in Python)
         "place": ("/places/saraqib/", 5),
-        # active actors, parent joined
+        # active actors, parent joined, each with its published-event and public-statement counts (two correlated
+        # subqueries in the same statement)
         "actor list": ("/actors/", 1),
+        "actor list by events": ("/actors/?sort=events", 1),
     }
 
 
@@ -68,7 +70,7 @@ def _body(response) -> bytes:
 @pytest.mark.parametrize(
     "name",
     ["dashboard", "timeline", "timeline filtered", "timeline deep", "timeline newer", "map", "zones geojson", "events geojson", "csv",
-     "json", "atom", "actor", "event", "place", "actor list"],
+     "json", "atom", "actor", "event", "place", "actor list", "actor list by events"],
 )
 def test_query_count_is_constant(client, django_assert_num_queries, size, name):
     built = world(size, start=START)
