@@ -101,8 +101,10 @@ def with_display_relations(qs: QuerySet[Event]) -> QuerySet[Event]:
     return qs.select_related("place").prefetch_related(
         Prefetch(
             "actor_roles",
-            queryset=EventActor.objects.select_related("actor").only(
-                "event_id", "role", "actor__name", "actor__slug", "actor__parent_id"
+            # The actor's kind, country and parent serve the ACLED export (a person's organisation, inter codes).
+            queryset=EventActor.objects.select_related("actor__parent").only(
+                "event_id", "role", "actor__name", "actor__slug", "actor__kind", "actor__country",
+                "actor__parent__name", "actor__parent__slug", "actor__parent__kind", "actor__parent__country",
             ).order_by("role", "id"),
         ),
         Prefetch(
