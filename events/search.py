@@ -30,6 +30,19 @@ _WORDY = re.compile(r"\w")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
+# PostgreSQL's english configuration ignores these words (its snowball stop list); FTS5 has no stop words, so a
+# bare word from this list is dropped here too, and "the strikes" means the same on both databases.
+_STOP_WORDS = """
+a about above after again against all am an and any are as at be because been before being below between both but
+by can did do does doing don down during each few for from further had has have having he her here hers herself him
+himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or
+other our ours ourselves out over own s same she should so some such t than that the their theirs them themselves
+then there these they this those through to too under until up very was we were what when where which while who
+whom why will with you your yours yourself yourselves
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+
 @dataclass
 class Group:
     """Terms that must all appear (`include`) and must not appear (`exclude`); a term is a word or a phrase."""
@@ -53,6 +66,8 @@ def parse(text: str) -> list[Group]:
             term = word.lstrip("-")
             # A stray quote inside a word is not a phrase: it is punctuation, like websearch_to_tsquery treats it.
             term = term.replace('"', " ").strip()
+            if term.lower() in STOP_WORDS:
+                continue
         else:
             negated, term = bool(negated_phrase), phrase.strip()
         if not _WORDY.search(term):

@@ -57,6 +57,9 @@ def _ids(client, q: str) -> set[int]:
         ('-"barrel bombs" barrel', {"barrel_loose"}),
         # Alternatives.
         ("Erdogan or HTS", {"erdogan", "hts"}),
+        # Stop words are ignored as PostgreSQL's english configuration ignores them.
+        ("the HTS", {"hts"}),
+        ("the", set()),
         # Hyphenated names and title or description alike.
         ("al-Sham", {"hts"}),
         ("hospitals", {"hrw"}),
