@@ -104,6 +104,7 @@ class Rules:
     trailing_max_words: int
     place_prefixes: dict[str, str]
     place_suffixes: dict[str, str]
+    bare_governorate: frozenset[str]  # folded names of cities whose bare mention means their governorate
     place_spread: re.Pattern[str] | None  # "across Idlib province": many places of it, not one happening there
     event_rules: dict[str, EventRule]
     triggers: ahocorasick.Automaton  # folded keyword -> (length, rule ids or () for an ignored phrase)
@@ -129,6 +130,10 @@ class Rules:
     relative_openers: frozenset[str] = frozenset()
     # Capitalised words dropped from the front of a proposed name, with the "of"/"the" after them (proposals.py).
     leading_noise: frozenset[str] = frozenset()
+    # A country named as a location ("in northern Syria"): words before it, adjectives between, words right after.
+    locative_before: frozenset[str] = frozenset()
+    locative_skip: frozenset[str] = frozenset()
+    locative_after: tuple[str, ...] = ()
     adverbial_openers: frozenset[str] = frozenset()
     adverbial_max_words: int = 4
     speech_complements: frozenset[str] = frozenset()
@@ -306,6 +311,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         trailing_max_words=int(speech.get("trailing_max_words", 6)),
         place_prefixes={fold_key(k): v for k, v in modifiers["prefixes"].items()},
         place_suffixes={fold_key(k): v for k, v in modifiers["suffixes"].items()},
+        bare_governorate=frozenset(fold_key(name) for name in modifiers.get("bare_governorate", [])),
         place_spread=phrases_pattern(modifiers.get("spread", [])),
         event_rules=event_rules,
         triggers=triggers,
@@ -329,6 +335,9 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         org_kinds=org_kinds,
         stop_names=frozenset(fold_key(n) for n in patterns["stop_names"]),
         leading_noise=frozenset(patterns.get("leading_noise", ())),
+        locative_before=frozenset(patterns.get("locative", {}).get("before", ())),
+        locative_skip=frozenset(patterns.get("locative", {}).get("skip", ())),
+        locative_after=tuple(patterns.get("locative", {}).get("after", ())),
         relevance=relevance,
         cues=cue_automaton([
             *((w, SPEECH) for w in first_words(speech["verbs"])),
