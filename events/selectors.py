@@ -117,7 +117,10 @@ def with_display_relations(qs: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def _newer_than(cursor: Cursor) -> Q:
-    return Q(occurred_on__gt=cursor.occurred_on) | Q(occurred_on=cursor.occurred_on, id__gt=cursor.id)
+    """(occurred_on, id) > (d, i); the redundant occurred_on >= d bounds an index range scan, as in _keyset."""
+    return (
+        Q(occurred_on__gt=cursor.occurred_on) | Q(occurred_on=cursor.occurred_on, id__gt=cursor.id)
+    ) & Q(occurred_on__gte=cursor.occurred_on)
 
 
 @dataclass
