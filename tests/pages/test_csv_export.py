@@ -124,3 +124,9 @@ def test_a_bad_excel_flag_is_a_400(client, record, query):
     response = client.get(f"/api/events.csv?{query}")
     assert response.status_code == 400
     assert b"'excel' must be 1" in response.content
+
+
+def test_the_timeline_offers_both_csvs_with_its_filters(client, record):
+    html = client.get("/timeline/?type=Battles&governorate=idlib").content.decode()
+    assert 'href="/api/events.csv?type=Battles&amp;governorate=Idlib">CSV (ACLED columns)' in html
+    assert 'href="/api/events.csv?type=Battles&amp;governorate=Idlib&amp;excel=1">CSV for Excel' in html
