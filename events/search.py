@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -105,3 +106,43 @@ def text_q(text: str) -> Q:
 
         return Q(search_vector=SearchQuery(text, search_type="websearch", config=PG_CONFIG))
     return sqlite_q(text)
+
+
+# The SQLite triggers, as events/migrations/0004 creates them. SQLite has no ALTER TABLE for most changes, so a
+# later migration that alters an Event field rebuilds events_event (copy, drop, rename) and its triggers go with
+# the old table: ensure_sqlite_fts puts them back after every `migrate` (events.apps, post_migrate).
+SQLITE_TRIGGERS = {
+    "events_event_fts_insert": """CREATE TRIGGER events_event_fts_insert AFTER INSERT ON events_event BEGIN
+        INSERT INTO events_event_fts (rowid, title, description) VALUES (new.id, new.title, new.description);
+    END""",
+    "events_event_fts_update": """CREATE TRIGGER events_event_fts_update AFTER UPDATE OF title, description
+        ON events_event BEGIN
+        DELETE FROM events_event_fts WHERE rowid = old.id;
+        INSERT INTO events_event_fts (rowid, title, description) VALUES (new.id, new.title, new.description);
+    END""",
+    "events_event_fts_delete": """CREATE TRIGGER events_event_fts_delete AFTER DELETE ON events_event BEGIN
+        DELETE FROM events_event_fts WHERE rowid = old.id;
+    END""",
+}
+
+
+def ensure_sqlite_fts(db: BaseDatabaseWrapper) -> list[str]:
+    """Recreate any missing FTS trigger and, if one was missing (writes may have gone unindexed), rebuild the index
+    from events_event. Returns the names of the triggers recreated. No-op on other databases or before 0004."""
+    if db.vendor != "sqlite":
+        return []
+    with db.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {row[0] for row in cursor.fetchall()}
+        if FTS_TABLE not in present or "events_event" not in present:
+            return []
+        missing = [name for name in SQLITE_TRIGGERS if name not in present]
+        for name in missing:
+            cursor.execute(SQLITE_TRIGGERS[name])
+        if missing:
+            cursor.execute("DELETE FROM events_event_fts")
+            cursor.execute(
+                "INSERT INTO events_event_fts (rowid, title, description) "
+                "SELECT id, title, description FROM events_event"
+            )
+    return missing
