@@ -1,4 +1,4 @@
-"""One search syntax on both databases (events/search.py).
+"""One search syntax on both databases (events/public/search.py).
 
 PostgreSQL: the trigger of 0002 now builds Event.search_vector with the `idlib_search` configuration (english
 stemming after unaccent), so "Erdogan" finds "Erdoğan"; every stored vector is rebuilt.

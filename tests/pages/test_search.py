@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from events.models import Event
-from events.search import Group, parse
+from events.public.search import Group, parse
 from tests.factories import make_events
 
 TEXTS = {
