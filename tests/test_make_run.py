@@ -48,3 +48,31 @@ def test_publish_demo_refuses_outside_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
         call_command("publish_demo")
+
+
+@pytest.mark.django_db
+def test_search_on_the_demo_record_folds_diacritics_and_keeps_whole_words(client, settings):
+    """What a newcomer types into the timeline's search after `make run`, on whichever database is configured."""
+    import re
+
+    from actors.names import normalize_name
+
+    settings.DEBUG = True
+    settings.SECURE_SSL_REDIRECT = False
+    call_command("seed_reference")
+    call_command("ingest", file=[str(DEMO_FEED)])
+    call_command("create_editors", demo=True)
+    call_command("publish_demo")
+    published = list(Event.objects.filter(status=EventStatus.PUBLISHED))
+
+    def found(q: str) -> set[int]:
+        html = client.get("/timeline/", {"q": q}).content.decode()
+        return {int(i) for i in re.findall(r'id="event-(\d+)-title"', html)}
+
+    def naming(word: str) -> set[int]:
+        return {e.pk for e in published if word in normalize_name(f"{e.title} {e.description}").split()}
+
+    erdogan = naming("erdogan")
+    assert erdogan, "the demo feed's Erdoğan events are published"
+    assert found("Erdogan") == erdogan == found("Erdoğan")
+    assert found("HTS") == naming("hts")

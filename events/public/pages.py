@@ -74,7 +74,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     except FilterError as exc:
         return bad_request(request, exc.messages)
     statuses = selectors.visible_statuses(is_editor(request))
-    page = selectors.event_page(filters, statuses)
+    page = selectors.event_page(filters, statuses, count=True)
     chart = selectors.weekly_chart(filters, statuses)
     context = {
         "filters": filters,
@@ -83,6 +83,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "chart_data": chart.as_chart_data(),
         "query": filters.querystring(),
         "next_query": filters.querystring(cursor=page.next_cursor) if page.next_cursor else "",
+        "prev_query": filters.querystring(before=page.prev_cursor) if page.prev_cursor else "",
         **_filter_form_context(),
     }
     return render(request, "events/timeline.html", context)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
@@ -25,6 +24,7 @@ from events.models import (
     SummaryStatus,
     WeeklySummary,
 )
+from events.public import search
 from events.public.filters import Cursor, EventFilters
 from events.public.presentation import TYPE_COLORS
 from events.taxonomy import EventType
@@ -69,7 +69,7 @@ def filter_events(filters: EventFilters, statuses: tuple[str, ...] = (EventStatu
     if filters.governorate:
         qs = qs.filter(place__admin1=filters.governorate)
     if filters.text:
-        qs = qs.filter(_text_q(filters.text))
+        qs = qs.filter(search.text_q(filters.text))
     return qs
 
 
@@ -83,16 +83,6 @@ def governorate_names() -> list[str]:
         .values_list("admin1", flat=True)
         .distinct()
     )
-
-
-def _text_q(text: str) -> Q:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        # websearch_to_tsquery accepts anything a person types ("air strike" -idlib, or "quoted phrases")
-        # without syntax errors; the stored vector is GIN-indexed (events/migrations/0002).
-        return Q(search_vector=SearchQuery(text, search_type="websearch", config="english"))
-    return Q(title__icontains=text) | Q(description__icontains=text)
 
 
 def _keyset(qs: QuerySet[Event], cursor: Cursor | None) -> QuerySet[Event]:
@@ -111,8 +101,10 @@ def with_display_relations(qs: QuerySet[Event]) -> QuerySet[Event]:
     return qs.select_related("place").prefetch_related(
         Prefetch(
             "actor_roles",
-            queryset=EventActor.objects.select_related("actor").only(
-                "event_id", "role", "actor__name", "actor__slug", "actor__parent_id"
+            # The actor's kind, country and parent serve the ACLED export (a person's organisation, inter codes).
+            queryset=EventActor.objects.select_related("actor__parent").only(
+                "event_id", "role", "actor__name", "actor__slug", "actor__kind", "actor__country",
+                "actor__parent__name", "actor__parent__slug", "actor__parent__kind", "actor__parent__country",
             ).order_by("role", "id"),
         ),
         Prefetch(
@@ -124,26 +116,72 @@ def with_display_relations(qs: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
+def _newer_than(cursor: Cursor) -> Q:
+    """(occurred_on, id) > (d, i); the redundant occurred_on >= d bounds an index range scan, as in _keyset."""
+    return (
+        Q(occurred_on__gt=cursor.occurred_on) | Q(occurred_on=cursor.occurred_on, id__gt=cursor.id)
+    ) & Q(occurred_on__gte=cursor.occurred_on)
+
+
 @dataclass
 class EventPage:
     events: list[Event]
     next_cursor: Cursor | None
+    # Set when the page was asked for with counting (the timeline): how many events match and how many of them
+    # are newer than this page, so the page says where it is ("events 51-100 of 1,240").
+    total: int | None = None
+    newer: int = 0
+    prev_cursor: Cursor | None = None  # the page of newer events ends just before this one
+
+    @property
+    def first_number(self) -> int:
+        return self.newer + 1 if self.events else 0
+
+    @property
+    def last_number(self) -> int:
+        return self.newer + len(self.events)
 
 
 def event_page(
-    filters: EventFilters, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), size: int = PAGE_SIZE
+    filters: EventFilters,
+    statuses: tuple[str, ...] = (EventStatus.PUBLISHED,),
+    size: int = PAGE_SIZE,
+    count: bool = False,
 ) -> EventPage:
-    """One page of the timeline, newest first, strictly older than the filter's cursor.
+    """One page of the timeline, newest first: strictly older than the filter's cursor, or else the `size` events
+    just newer than its `before` position (the way back up).
 
     Three queries: the page (with its place), its actor roles, its sources. One row more than the page is read
-    to know whether an older page exists, instead of counting the whole set."""
-    qs = _keyset(filter_events(filters, statuses), filters.cursor).order_by("-occurred_on", "-id")
-    rows = list(with_display_relations(qs)[: size + 1])
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        next_cursor = Cursor(rows[-1].occurred_on, rows[-1].pk)
-    return EventPage(rows, next_cursor)
+    to know whether an older page exists. With `count`, one more: the number of matching events and of those
+    newer than the page, in a single aggregate (which also tells whether a newer page exists)."""
+    matching = filter_events(filters, statuses)
+    if filters.before is not None:
+        # Oldest first from just above `before`, then turned round: the newer page as it reads top-down.
+        qs = matching.filter(_newer_than(filters.before)).order_by("occurred_on", "id")
+        rows = list(with_display_relations(qs)[:size])[::-1]
+        # The event at `before` (or older ones) came after this page: older events exist unless the count says
+        # otherwise below.
+        next_cursor = Cursor(rows[-1].occurred_on, rows[-1].pk) if rows else None
+    else:
+        qs = _keyset(matching, filters.cursor).order_by("-occurred_on", "-id")
+        rows = list(with_display_relations(qs)[: size + 1])
+        next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            next_cursor = Cursor(rows[-1].occurred_on, rows[-1].pk)
+    page = EventPage(rows, next_cursor)
+    if count:
+        first = Cursor(rows[0].occurred_on, rows[0].pk) if rows else filters.cursor or filters.before
+        aggregates = {"total": Count("id")}
+        if first is not None:
+            aggregates["newer"] = Count("id", filter=_newer_than(first))
+        figures = matching.order_by().aggregate(**aggregates)
+        page.total, page.newer = figures["total"], figures.get("newer") or 0
+        if page.newer and rows:
+            page.prev_cursor = first
+        if page.last_number >= page.total:
+            page.next_cursor = None
+    return page
 
 
 @dataclass
