@@ -13,6 +13,10 @@
   var zones = M.zonesLayer().addTo(map);
   var events = M.eventsLayer();
   events.group.addTo(map);
+  // A cluster opened onto its events (once they have fanned out) says how many it shows, for the tests and for
+  // anything that waits on the map.
+  events.group.on("spiderfied", function (e) { el.dataset.opened = String(e.markers.length); });
+  events.group.on("unspiderfied", function () { delete el.dataset.opened; });
 
   var form = document.getElementById("map-form");
   var dateInput = document.getElementById("map-date");

@@ -70,8 +70,8 @@ def test_events_at_one_place_gather_into_a_cluster_with_their_count(page, scene)
 
     # Opening the cluster shows its five events (spread apart, as they share one spot), each leading to its page.
     cluster.click()
-    page.wait_for_function("() => document.querySelectorAll('#map path.event-marker').length === 7")
-    page.locator("#map path.event-marker").first.wait_for()
+    page.wait_for_function("() => document.getElementById('map').dataset.opened === '5'")
+    assert page.locator("#map path.event-marker").count() == 7
     titles = set()
     for i in range(7):
         marker = page.locator("#map path.event-marker").nth(i)
