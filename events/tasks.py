@@ -61,6 +61,8 @@ def fetch_feed(self, feed_id: int) -> dict:
     """Fetch one feed (under its per-feed lock, see feed_fetch); transient failures are retried."""
     # The task id owns the lock: a redelivery after this worker dies mid-fetch carries the same id (feed_lock).
     report = feed_fetch(feed_id, lock_owner=self.request.id or "")
-    if report.transient:
+    # Run eagerly (the embedded default, no worker), a retry would raise celery's Retry into the caller: the
+    # failure is already recorded on the feed, whose back-off schedules the next attempt.
+    if report.transient and not self.request.is_eager:
         raise FeedTemporarilyUnavailable(report.error)
     return report.as_dict()

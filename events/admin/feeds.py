@@ -17,10 +17,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from events import tasks
 from events.admin.queries import count_per_row
-from events.models import Article, Feed
-from events.services.feeds import feeds_set_active
+from events.models import Article, Feed, FetchStatus
+from events.services.feeds import feed_fetch, feeds_set_active
 
 RECENT_DAYS = 7
+FETCH_MESSAGE_LEVELS = {
+    FetchStatus.OK: messages.SUCCESS,
+    FetchStatus.NOT_MODIFIED: messages.SUCCESS,
+    FetchStatus.MALFORMED: messages.WARNING,
+    FetchStatus.FAILED: messages.ERROR,
+}
 
 
 @admin.register(Feed)
@@ -84,11 +90,21 @@ class FeedAdmin(SimpleHistoryAdmin):
     @admin.action(description="Fetch now", permissions=["change"])
     def fetch_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         feed_ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        if tasks.fetch_feed.app.conf.task_always_eager:
+            # The embedded default has no worker: fetch here (no transaction is open around an admin action) and
+            # say what came of it, as a worker's result would never reach this page.
+            for feed_id in feed_ids:
+                report = feed_fetch(feed_id)
+                self.message_user(request, report.sentence(), FETCH_MESSAGE_LEVELS.get(report.status, messages.WARNING))
+            return
         for feed_id in feed_ids:
             # After commit: the worker must see whatever this request wrote, and never a rolled-back state.
             transaction.on_commit(partial(tasks.fetch_feed.delay, feed_id))
         self.message_user(
-            request, f"Queued {len(feed_ids)} feed{'s' if len(feed_ids) != 1 else ''} for fetching.", messages.SUCCESS
+            request,
+            f"Queued {len(feed_ids)} feed{'s' if len(feed_ids) != 1 else ''} for fetching. A worker fetches "
+            f"{'them' if len(feed_ids) != 1 else 'it'} in the next moments; reload this list to see the outcome.",
+            messages.SUCCESS,
         )
 
     @admin.action(description="Activate selected feeds", permissions=["change"])
