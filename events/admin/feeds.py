@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
 from events import tasks
@@ -21,6 +22,8 @@ from events.models import Article, Feed, FetchStatus
 from events.services.feeds import feed_fetch, feeds_set_active
 
 RECENT_DAYS = 7
+# A feed that answers but has not given us a good fetch for this long is stale, whatever its interval says.
+STALE_AFTER = timedelta(days=1)
 FETCH_MESSAGE_LEVELS = {
     FetchStatus.OK: messages.SUCCESS,
     FetchStatus.NOT_MODIFIED: messages.SUCCESS,
@@ -29,16 +32,34 @@ FETCH_MESSAGE_LEVELS = {
 }
 
 
+def feed_health(feed: Feed, now: datetime) -> tuple[str, str]:
+    """(level, words) for the feeds list: ok, warn, bad or off; the words carry the meaning the colour shows."""
+    if not feed.active:
+        return "off", "Switched off"
+    if feed.last_status == FetchStatus.NEVER or feed.last_fetched_at is None:
+        return "off", "Not fetched yet"
+    if feed.last_status == FetchStatus.FAILED:
+        n = feed.consecutive_failures
+        return "bad", "Failing" + (f" ({n} in a row)" if n > 1 else "")
+    due = max(STALE_AFTER, 3 * timedelta(minutes=feed.fetch_interval_minutes))
+    if feed.last_success_at is None or now - feed.last_success_at > due:
+        return "warn", "Stale"
+    if feed.last_status == FetchStatus.MALFORMED:
+        return "warn", "Read with warnings"
+    return "ok", "Healthy"
+
+
 @admin.register(Feed)
 class FeedAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
-        "active",
+        "health",
+        "last_success",
         "last_fetched_at",
-        "last_status",
         "consecutive_failures",
         "error",
         "recent_articles",
+        "active",
     ]
     list_filter = ["active", "last_status"]
     search_fields = ["name", "url"]
@@ -81,11 +102,30 @@ class FeedAdmin(SimpleHistoryAdmin):
     def recent_articles(self, feed: Feed) -> int:
         return feed.n_recent  # type: ignore[attr-defined]
 
+    @admin.display(description="health", ordering="last_status")
+    def health(self, feed: Feed) -> SafeString:
+        level, label = feed_health(feed, timezone.now())
+        return format_html('<span class="health health--{}">{}</span>', level, label)
+
+    @admin.display(description="last success", ordering="last_success_at")
+    def last_success(self, feed: Feed) -> SafeString | str:
+        if feed.last_success_at is None:
+            return "never"
+        return format_html(
+            '<time datetime="{}" title="{}">{} ago</time>',
+            feed.last_success_at.isoformat(),
+            formats.date_format(timezone.localtime(feed.last_success_at), "DATETIME_FORMAT"),
+            timesince(feed.last_success_at, depth=1),
+        )
+
     @admin.display(description="last error")
     def error(self, feed: Feed) -> SafeString | str:
         if not feed.last_error:
             return ""
-        return format_html('<span title="{}">{}</span>', feed.last_error, Truncator(feed.last_error).chars(80))
+        # Wrapped in its column, whole up to a few lines: an editor reads why a feed fails without opening it.
+        return format_html(
+            '<span class="feed-error" title="{}">{}</span>', feed.last_error, Truncator(feed.last_error).chars(300)
+        )
 
     @admin.action(description="Fetch now", permissions=["change"])
     def fetch_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
