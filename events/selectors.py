@@ -336,7 +336,7 @@ class WeeklyTrend:
 def weekly_trend(
     last_monday: date, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), weeks: int = TREND_WEEKS
 ) -> WeeklyTrend:
-    """Events and fatalities per ISO week for the `weeks` weeks ending with the week of `last_monday`: one grouped
+    """Events and fatalities per ISO week for up to `weeks` weeks ending with the week of `last_monday`: one grouped
     query over a bounded date range (the status and date index), whatever the length of the record. Unreported
     fatalities count as none, as ACLED's totals do."""
     first_monday = last_monday - timedelta(weeks=weeks - 1)
@@ -357,7 +357,11 @@ def weekly_trend(
         if week in index:
             events[index[week]] = row["n"]
             dead[index[week]] = row["dead"] or 0
-    return WeeklyTrend(week_list, events, dead)
+    # A young record would be a row of empty weeks then a sliver of bars: start at its first week with events,
+    # keeping at least CHART_MIN_WEEKS, as the timeline's chart does.
+    first = next((i for i, n in enumerate(events) if n), weeks)
+    drop = max(0, min(first, weeks - CHART_MIN_WEEKS))
+    return WeeklyTrend(week_list[drop:], events[drop:], dead[drop:])
 
 
 def public_statements() -> QuerySet[Statement]:

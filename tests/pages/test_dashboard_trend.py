@@ -39,7 +39,8 @@ def test_trend_counts_events_and_fatalities_per_week_and_the_tile_shows_the_late
 
     html = client.get("/").content.decode()
     data = _json_script(html, "trend-chart-data")
-    assert len(data["labels"]) == len(data["events"]) == len(data["fatalities"]) == selectors.TREND_WEEKS
+    # The record starts last week: the chart starts CHART_MIN_WEEKS back, not with TREND_WEEKS of nothing.
+    assert len(data["labels"]) == len(data["events"]) == len(data["fatalities"]) == selectors.CHART_MIN_WEEKS
     assert data["weekStarts"][-1] == monday.isoformat()
     assert (data["events"][-1], data["fatalities"][-1]) == (3, 12)
     assert (data["events"][-2], data["fatalities"][-2]) == (3, 10)
@@ -47,6 +48,15 @@ def test_trend_counts_events_and_fatalities_per_week_and_the_tile_shows_the_late
     tile = re.search(r'id="stat-fatalities">(.*?)</div>', html, re.S).group(1)
     assert re.search(r'stat__value">12<', tile) and "last week 10" in tile
     assert 'data-trend="trend-chart-data"' in html and "<td>12</td>" in html  # the chart and its table
+
+
+def test_the_trend_covers_twelve_weeks_of_a_longer_record(client, db):
+    today = timezone.localdate()
+    place = make_place()
+    for weeks_ago in range(20):
+        make_events(1, start=today - timedelta(weeks=weeks_ago), places=[place], per_day=1)
+    data = _json_script(client.get("/").content.decode(), "trend-chart-data")
+    assert len(data["weekStarts"]) == selectors.TREND_WEEKS and data["events"] == [1] * selectors.TREND_WEEKS
 
 
 def test_a_record_that_stopped_ends_its_trend_at_its_last_week(client, db):
