@@ -47,7 +47,7 @@ def test_health_shows_failures_and_last_error_escaped(editor_client):
     row = response.context["cl"].result_list[0]
     assert row.n_recent == 3
     assert "HTTP 503 from &lt;upstream&gt;" in html
-    assert "Failed" in html and ">4<" in html
+    assert "Failing (4 in a row)" in html
 
 
 def test_activate_and_deactivate_are_recorded(editor_client, editor):
