@@ -59,6 +59,33 @@
     return layer;
   }
 
+  // A neighbour's name that would cover the place's own name or a nearer neighbour's is shown on hover only: the
+  // place first, then its neighbours nearest first, each kept only where it overlaps nothing kept before it.
+  function declutter(spot, nearby) {
+    var kept = [];
+    function overlaps(a) {
+      return kept.some(function (b) {
+        return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      });
+    }
+    var layers = [spot].concat(nearby ? nearby.getLayers() : []);
+    layers.forEach(function (layer) {
+      var tooltip = layer.getTooltip();
+      var node = tooltip && tooltip.getElement();
+      if (!node || !tooltip.options.permanent) {
+        return;
+      }
+      var box = node.getBoundingClientRect();
+      if (layer !== spot && overlaps(box)) {
+        var name = tooltip.getContent();
+        layer.unbindTooltip();
+        layer.bindTooltip(name, { direction: "right", className: "nearby-label" });
+        return;
+      }
+      kept.push(box);
+    });
+  }
+
   document.querySelectorAll("[data-spotmap]").forEach(function (el) {
     var config = M.readConfig(el.dataset.spotmap);
     if (!config) {
@@ -71,10 +98,11 @@
     var zones = M.zonesLayer().addTo(map);
     // Places and the spot above the zones, whose polygons arrive later and would otherwise cover them.
     map.createPane("places").style.zIndex = "450";
+    var nearbyLayer = null;
     if (config.nearby && config.nearby.length) {
-      var nearby = drawNearby(map, config);
+      nearbyLayer = drawNearby(map, config);
       // Frame the place among its neighbours, not at an arbitrary zoom.
-      map.fitBounds(nearby.getBounds().extend(config.point), { padding: [24, 24], maxZoom: 12 });
+      map.fitBounds(nearbyLayer.getBounds().extend(config.point), { padding: [24, 24], maxZoom: 12, animate: false });
       window.L.control.scale({ imperial: false, maxWidth: 90 }).addTo(map);
       el.dataset.nearby = String(config.nearby.length);
     }
@@ -110,6 +138,9 @@
       }).addTo(map);
       // The place of a place page is named on the map; an event's place is named on hover.
       spot.bindTooltip(config.label, config.nearby ? { permanent: true, direction: "top", offset: [0, -6], className: "spot-label" } : {});
+      if (config.nearby) {
+        declutter(spot, nearbyLayer);
+      }
     }
   });
 })();
