@@ -18,8 +18,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from events import tasks
 from events.admin.queries import count_per_row
+from events.ingest.feeds import feed_fetch, feeds_set_active
 from events.models import Article, Feed, FetchStatus
-from events.services.feeds import feed_fetch, feeds_set_active
 
 RECENT_DAYS = 7
 # A feed that answers but has not given us a good fetch for this long is stale, whatever its interval says.

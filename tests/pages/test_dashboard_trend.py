@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from events import selectors
 from events.models import Event, EventStatus, PlaceKind
+from events.public import selectors
 from tests.factories import make_events, make_place
 
 

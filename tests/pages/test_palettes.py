@@ -11,7 +11,7 @@ from itertools import combinations
 from django.conf import settings
 
 from actors.models import ActorKind
-from events.presentation import TYPE_COLORS, ZONE_CONTRAST, blend_on_white, colour_difference
+from events.public.presentation import TYPE_COLORS, ZONE_CONTRAST, blend_on_white, colour_difference
 
 # Actors that can hold ground; persons, media, NGOs and international bodies never control a zone.
 TERRITORIAL = {
