@@ -74,7 +74,10 @@ def fetch_feed(self, feed_id: int) -> dict:
     changed articles are extracted by a task of their own, after the lock is released."""
     # The task id owns the lock: a redelivery after this worker dies mid-fetch carries the same id (feed_lock).
     report = feed_fetch(feed_id, lock_owner=self.request.id or "", then_extract=extract_articles.delay_on_commit)
-    if report.transient:
+    # Run eagerly with errors propagating (the embedded default: no worker, CELERY_TASK_EAGER_PROPAGATES), a retry
+    # would raise celery's Retry into the caller (a 500 in the admin): the failure is already recorded on the feed,
+    # whose back-off schedules the next attempt. Without propagation, apply() runs the retries in-process.
+    if report.transient and not (self.request.is_eager and self.app.conf.task_eager_propagates):
         raise FeedTemporarilyUnavailable(report.error)
     return report.as_dict()
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from math import cos, radians
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
 from actors.models import Statement
@@ -21,6 +24,7 @@ from events.models import (
     EventSource,
     EventStatus,
     Place,
+    PlaceKind,
     SummaryStatus,
     WeeklySummary,
 )
@@ -29,7 +33,7 @@ from events.public.filters import Cursor, EventFilters
 from events.public.presentation import TYPE_COLORS
 from events.taxonomy import EventType
 from events.territory.geo import geometry_contains
-from events.weeks import per_week_and_type, week_monday
+from events.weeks import as_date, per_week_and_type, week_monday
 
 PAGE_SIZE = 50
 CHART_WEEKS = 26
@@ -184,6 +188,16 @@ def event_page(
     return page
 
 
+def week_labels(weeks: list[date]) -> list[str]:
+    """Each week by its Monday as a reader writes it ("3 Sep"), with the year on the first week and wherever a new
+    year starts ("31 Dec 2018", "7 Jan 2019"): "2018-W36" makes an analyst count weeks."""
+    labels, year = [], None
+    for week in weeks:
+        labels.append(f"{week.day} {week:%b}" + (f" {week.year}" if week.year != year else ""))
+        year = week.year
+    return labels
+
+
 @dataclass
 class WeeklyChart:
     weeks: list[date]
@@ -197,13 +211,7 @@ class WeeklyChart:
 
     @property
     def labels(self) -> list[str]:
-        """Each week by its Monday as a reader writes it ("3 Sep"), with the year on the first week and wherever a
-        new year starts ("31 Dec 2018", "7 Jan 2019"): "2018-W36" makes an analyst count weeks."""
-        labels, year = [], None
-        for week in self.weeks:
-            labels.append(f"{week.day} {week:%b}" + (f" {week.year}" if week.year != year else ""))
-            year = week.year
-        return labels
+        return week_labels(self.weeks)
 
     @property
     def shown_types(self) -> list[str]:
@@ -307,6 +315,76 @@ def week_comparison(
     return WeekComparison(this_monday, table, is_current)
 
 
+TREND_WEEKS = 12
+
+
+@dataclass
+class WeeklyTrend:
+    """Published events and their reported dead per week, oldest first, ending with the dashboard's latest week."""
+
+    weeks: list[date]
+    events: list[int]
+    fatalities: list[int]
+
+    @property
+    def labels(self) -> list[str]:
+        return week_labels(self.weeks)
+
+    @property
+    def latest_fatalities(self) -> int:
+        return self.fatalities[-1] if self.fatalities else 0
+
+    @property
+    def previous_fatalities(self) -> int:
+        return self.fatalities[-2] if len(self.fatalities) > 1 else 0
+
+    @property
+    def fatality_change(self) -> int:
+        return self.latest_fatalities - self.previous_fatalities
+
+    def table(self) -> list[tuple[str, int, int]]:
+        return list(zip(self.labels, self.events, self.fatalities, strict=True))
+
+    def as_chart_data(self) -> dict[str, Any]:
+        """What static/js/trend.js draws (passed with json_script)."""
+        return {
+            "labels": self.labels,
+            "weekStarts": [w.isoformat() for w in self.weeks],
+            "events": self.events,
+            "fatalities": self.fatalities,
+        }
+
+
+def weekly_trend(
+    last_monday: date, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), weeks: int = TREND_WEEKS
+) -> WeeklyTrend:
+    """Events and fatalities per ISO week for up to `weeks` weeks ending with the week of `last_monday`: one grouped
+    query over a bounded date range (the status and date index), whatever the length of the record. Unreported
+    fatalities count as none, as ACLED's totals do."""
+    first_monday = last_monday - timedelta(weeks=weeks - 1)
+    rows = (
+        Event.objects.filter(_status_q(statuses), occurred_on__gte=first_monday,
+                             occurred_on__lt=last_monday + timedelta(weeks=1))
+        .annotate(week=TruncWeek("occurred_on"))
+        .values("week")
+        .annotate(n=Count("id"), dead=Sum("fatalities"))
+        .order_by()
+    )
+    week_list = [first_monday + timedelta(weeks=i) for i in range(weeks)]
+    index = {w: i for i, w in enumerate(week_list)}
+    events, dead = [0] * weeks, [0] * weeks
+    for row in rows:
+        week = as_date(row["week"])
+        if week in index:
+            events[index[week]] = row["n"]
+            dead[index[week]] = row["dead"] or 0
+    # A young record would be a row of empty weeks then a sliver of bars: start at its first week with events,
+    # keeping at least CHART_MIN_WEEKS, as the timeline's chart does.
+    first = next((i for i, n in enumerate(events) if n), weeks)
+    drop = max(0, min(first, weeks - CHART_MIN_WEEKS))
+    return WeeklyTrend(week_list[drop:], events[drop:], dead[drop:])
+
+
 def public_statements() -> QuerySet[Statement]:
     """Statements tied to no event or to a published one (a rejected extraction's quotes stay hidden), newest
     first, with speaker and article joined."""
@@ -384,6 +462,36 @@ def place_history(slug: str, statuses: tuple[str, ...], limit: int = PAGE_SIZE) 
     for event in events:
         event.controller_then = history.controller_on(event.occurred_on)
     return history
+
+
+NEARBY_DEGREES = 0.35  # about 35 km north-south, 30 km east-west at Idlib's latitude
+NEARBY_LIMIT = 12
+
+
+def places_near(place: Place, limit: int = NEARBY_LIMIT) -> list[dict[str, Any]]:
+    """The towns and sites around a place, nearest first, so its map shows where it lies and not a lone dot on a
+    blank background when no tile server answers: one query over a box of the gazetteer, capped, sorted here.
+
+    Governorates, districts and countries are left out: their point is a centroid, not somewhere a reader knows."""
+    box = NEARBY_DEGREES
+    rows = list(
+        Place.objects.filter(
+            latitude__range=(place.latitude - box, place.latitude + box),
+            longitude__range=(place.longitude - box, place.longitude + box),
+        )
+        .exclude(pk=place.pk)
+        .exclude(kind__in=[PlaceKind.COUNTRY, PlaceKind.GOVERNORATE, PlaceKind.DISTRICT])
+        .values("name", "slug", "latitude", "longitude", "kind")
+        .order_by("name")[:200]
+    )
+    # Degrees of longitude shrink with the latitude's cosine; near enough over a few tens of km.
+    squash = cos(radians(place.latitude))
+    rows.sort(key=lambda r: (r["latitude"] - place.latitude) ** 2 + ((r["longitude"] - place.longitude) * squash) ** 2)
+    return [
+        {"name": r["name"], "point": [r["latitude"], r["longitude"]], "url": reverse("events:place", args=[r["slug"]]),
+         "major": r["kind"] == PlaceKind.CITY}
+        for r in rows[:limit]
+    ]
 
 
 # --- Map ---------------------------------------------------------------------------------------------------

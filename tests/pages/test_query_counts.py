@@ -17,9 +17,9 @@ def _pages(built) -> dict[str, tuple[str, int]]:
     event = built.events[0]
     middle = built.events[len(built.events) // 2]
     return {
-        # events page + its actor roles + its sources; this week's counts by type; newest statements;
-        # latest weekly summary
-        "dashboard": ("/", 6),
+        # events page + its actor roles + its sources; this week's counts by type; events and fatalities per
+        # week over the trend's 12 weeks; newest statements; latest weekly summary
+        "dashboard": ("/", 7),
         # page of 51 rows (place joined) + actor roles + sources; matching events counted with those newer than
         # the page (one aggregate: "events 51-100 of 1,240"); chart: newest matching date + weekly counts;
         # form choices: actors, places, governorates
@@ -52,8 +52,9 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "actor": ("/actors/russia/", 11),
         # event (place joined) + actor roles + sources; its statements (speaker and article joined)
         "event": (f"/events/{event.pk}/", 4),
-        # place; its newest events + roles + sources; every zone (point-in-polygon in Python)
-        "place": ("/places/saraqib/", 5),
+        # place; its newest events + roles + sources; every zone (point-in-polygon in Python); the places in a box
+        # around it (capped)
+        "place": ("/places/saraqib/", 6),
         # active actors, parent joined, each with its published-event and public-statement counts (two correlated
         # subqueries in the same statement)
         "actor list": ("/actors/", 1),
