@@ -22,11 +22,13 @@ from django.utils import timezone
 
 from actors.models import Statement
 from events.models import ControlZone, Event, EventActor, EventStatus, Subscriber, SummaryStatus, WeeklySummary
+from events.quotes import quote_sentence
 from events.selectors import WeeklyChart
 from events.taxonomy import EventType
 
 # Bump when the shape of the stored dict changes, so templates can tell an old summary from a new one.
-DATA_VERSION = 1
+# 2: statements carry speaker_text and context (the article's sentence); a version 1 summary still renders.
+DATA_VERSION = 2
 SERIES_WEEKS = 12
 AVERAGE_WEEKS = 4
 TOP_EVENTS = 5
@@ -231,6 +233,10 @@ def _key_statements(monday: date, sunday: date) -> list[dict[str, Any]]:
                 "id": statement.id,
                 "speaker": statement.speaker.name,
                 "speaker_slug": statement.speaker.slug,
+                # How the article named the speaker and the sentence it came from: the summary quotes the
+                # statement as a whole sentence (events.quotes) without reading the article again.
+                "speaker_text": statement.speaker_text,
+                "context": statement.sentence,
                 "text": statement.text,
                 "is_direct": statement.is_direct,
                 "said_on": statement.said_on.isoformat(),
@@ -377,6 +383,7 @@ def summary_context(summary: WeeklySummary) -> dict[str, Any]:
     return {
         "summary": summary,
         "data": data,
+        "statements": quoted_statements(data),
         "headline_sentence": headline_sentence(data),
         "highlights": highlight_lines(summary.highlights),
         "by_type": by_type,
@@ -384,6 +391,23 @@ def summary_context(summary: WeeklySummary) -> dict[str, Any]:
         "zone_changes": zone_changes,
         "chart": chart,
     }
+
+
+def quoted_statements(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The key statements, each with ``quote``: the sentence page, feed and email print (see events.quotes)."""
+    return [
+        {
+            **statement,
+            "quote": quote_sentence(
+                text=statement["text"],
+                speaker=statement["speaker"],
+                is_direct=statement["is_direct"],
+                speaker_text=statement.get("speaker_text", ""),
+                context=statement.get("context", ""),
+            ),
+        }
+        for statement in data.get("statements", [])
+    ]
 
 
 def _share(count: int, largest: int) -> int:

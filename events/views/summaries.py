@@ -87,6 +87,7 @@ class SummaryFeed(Feed):
         context.update(
             headline_sentence=summaries.headline_sentence(summary.data),
             highlights=summaries.highlight_lines(summary.highlights),
+            statements=summaries.quoted_statements(summary.data),
         )
         return context
 
