@@ -5,13 +5,28 @@ A newcomer's first look must not be an empty timeline, and the editors' desk mus
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
-from events.models import Article, Event, EventStatus
+from events.models import Article, Event, EventStatus, SummaryStatus, WeeklySummary
 
 DEMO_FEED = django_settings.BASE_DIR / "events" / "data" / "demo_feed.xml"
+MAKEFILE = django_settings.BASE_DIR / "Makefile"
+
+
+def _run_recipe_commands() -> list[str]:
+    """The manage.py commands `make run` runs, in order (the lines of its recipe)."""
+    recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", MAKEFILE.read_text(), re.MULTILINE).group(1)
+    return re.findall(r"manage\.py (\w+)", recipe)
+
+
+def test_make_run_runs_the_steps_these_tests_check():
+    assert _run_recipe_commands() == [
+        "migrate", "seed_reference", "ingest", "create_editors", "publish_demo", "publish_demo_summary", "run_site",
+    ]
 
 
 @pytest.mark.django_db
@@ -22,6 +37,7 @@ def test_make_run_steps_give_a_timeline_and_a_review_queue(client, settings, cap
     call_command("ingest", file=[str(DEMO_FEED)])
     call_command("create_editors", demo=True)
     call_command("publish_demo")
+    call_command("publish_demo_summary")
     output = capsys.readouterr().out
     assert "username: editor" in output and "password: " in output
 
@@ -35,16 +51,39 @@ def test_make_run_steps_give_a_timeline_and_a_review_queue(client, settings, cap
     for event in published:
         assert event.title in page.content.decode()
 
-    # Running the whole sequence again adds nothing.
+    # One published summary, of the demo's busiest week, built from its published events by the summary services.
+    summary = WeeklySummary.objects.get()
+    assert summary.status == SummaryStatus.PUBLISHED and summary.published_at is not None
+    assert str(summary) == "2018-W36" and summary.data["headline"]["events"] == 3
+    assert summary.data["statements"], "the week's statements are quoted"
+    listing = client.get("/summaries/").content.decode()
+    assert "/summaries/2018-W36/" in listing
+    page = client.get("/summaries/2018-W36/")
+    assert page.status_code == 200
+    assert "Air strikes by Russian Armed Forces in Idlib Governorate" in page.content.decode()
+    assert "Russia, Turkey and Iran hold summit in Tehran" in page.content.decode()
+    quotes = re.findall(r"<blockquote><p>(.*?)</p></blockquote>", page.content.decode(), re.DOTALL)
+    assert len(quotes) == len(summary.data["statements"])
+    for quote, statement in zip(quotes, summary.data["statements"], strict=True):
+        # The demo's real extracted statements, quoted as sentences naming their speaker.
+        assert quote[0].isupper() and quote.rstrip().endswith(".") and statement["speaker"] in quote, quote
+
+    # Running the whole sequence again adds nothing and leaves the published summary as it was.
     counts = (Article.objects.count(), Event.objects.count())
+    first_published = (summary.published_at, summary.data)
     call_command("seed_reference")
     call_command("ingest", file=[str(DEMO_FEED)])
     call_command("publish_demo")
+    call_command("publish_demo_summary")
     assert (Article.objects.count(), Event.objects.count()) == counts
+    assert WeeklySummary.objects.count() == 1
+    summary.refresh_from_db()
+    assert (summary.published_at, summary.data) == first_published
 
 
 @pytest.mark.django_db
-def test_publish_demo_refuses_outside_debug(settings):
+@pytest.mark.parametrize("command", ["publish_demo", "publish_demo_summary"])
+def test_the_demo_publishers_refuse_outside_debug(settings, command):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
-        call_command("publish_demo")
+        call_command(command)
