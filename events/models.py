@@ -217,6 +217,8 @@ class Event(models.Model):
             models.Index(fields=["place", "-occurred_on"], name="event_place_date_idx"),
             # Editors' queue: WHERE status = 'candidate' ORDER BY created_at DESC.
             models.Index(fields=["status", "-created_at"], name="event_status_created_idx"),
+            # Daily alert digests (events.alerts): WHERE status = 'published' AND reviewed_at > ? AND reviewed_at <= ?.
+            models.Index(fields=["status", "reviewed_at"], name="event_status_reviewed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -385,3 +387,7 @@ class SummaryDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary_id} -> {self.subscriber_id}"
+
+
+# Daily alerts keep their model in their own package (events/alerts/); imported here so it belongs to this app.
+from events.alerts.models import AlertSubscription  # noqa: E402, F401

@@ -64,3 +64,7 @@ def fetch_feed(self, feed_id: int) -> dict:
     if report.transient:
         raise FeedTemporarilyUnavailable(report.error)
     return report.as_dict()
+
+
+# The worker registers the tasks of the modules it imports: daily alerts keep theirs in their own package.
+from events.alerts.tasks import send_alert_confirmation, send_alert_digest, send_alert_digests  # noqa: E402, F401
