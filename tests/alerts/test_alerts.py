@@ -35,6 +35,17 @@ from tests.summaries.builders import make_event
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def in_process_tasks():
+    """Tasks run in this process even when REDIS_URL is set (test_alerts_worker.py runs them on a real worker)."""
+    from idlib_tracker.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 def _subscribe(client, captured, email: str, **params) -> AlertSubscription:
     with captured(execute=True):
         response = client.post("/alerts/subscribe/", {"email": email, **params})
