@@ -384,6 +384,7 @@ def summary_context(summary: WeeklySummary) -> dict[str, Any]:
         "summary": summary,
         "data": data,
         "statements": quoted_statements(data),
+        "series_rows": series_rows(data),
         "headline_sentence": headline_sentence(data),
         "highlights": highlight_lines(summary.highlights),
         "by_type": by_type,
@@ -391,6 +392,27 @@ def summary_context(summary: WeeklySummary) -> dict[str, Any]:
         "zone_changes": zone_changes,
         "chart": chart,
     }
+
+
+def series_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The twelve weeks for the table under the chart, newest first: the summary's own week is what a reader
+    looks for, and on a phone it is the row they see without scrolling."""
+    rows = []
+    for week in reversed(data["series"]):
+        monday = date.fromisoformat(week["week_start"])
+        rows.append(
+            {
+                "label": week["label"],
+                "week": week["label"].split("-")[-1],
+                # Day and month only: the year is in the page's heading, and the row stays one line on a phone.
+                "range": f"{monday.day} {monday:%b} \u2013 {(monday + timedelta(days=6)).day} "
+                f"{monday + timedelta(days=6):%b}",
+                "events": week["events"],
+                "fatalities": week["fatalities"],
+                "is_this_week": week["week_start"] == data["week_start"],
+            }
+        )
+    return rows
 
 
 def quoted_statements(data: dict[str, Any]) -> list[dict[str, Any]]:
