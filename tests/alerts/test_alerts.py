@@ -284,3 +284,15 @@ def test_an_alert_on_a_place_and_on_a_type_alone(world, mailoutbox):
     assert "Air strike on Atarib" in bodies["p@example.org"] and "Saraqib" not in bodies["p@example.org"]
     assert "Air strike on Atarib" in bodies["t@example.org"] and "Shelling of Saraqib" in bodies["t@example.org"]
     assert "Clashes" not in bodies["t@example.org"]
+
+
+def test_the_desk_lists_alerts_and_stops_one_through_the_service(admin_client, confirmed):
+    url = "/admin/events/alertsubscription/"
+
+    listing = admin_client.get(url).content.decode()
+    assert "reader@example.org" in listing and "receiving" in listing
+    response = admin_client.post(url, {"action": "unsubscribe", "_selected_action": [confirmed.pk]}, follow=True)
+
+    assert "1 alert(s) stopped." in response.content.decode()
+    assert alerts_due() == []
+    assert admin_client.get("/admin/events/alertsubscription/add/").status_code == 403
