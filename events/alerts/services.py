@@ -110,6 +110,8 @@ def alert_subscribe(email: str, filters: EventFilters) -> AlertSubscription:
 
     email = normalize_email(email)
     query = alert_query(filters)
+    if len(query) > AlertSubscription._meta.get_field("query").max_length:
+        raise FilterError(["This filter is too long to save as an alert: choose fewer types or a shorter text."])
     with transaction.atomic():
         subscription, created = AlertSubscription.objects.select_for_update().get_or_create(email=email, query=query)
         if not created and subscription.unsubscribed_at is not None:
@@ -130,7 +132,10 @@ def _confirmation_allowed(subscription: AlertSubscription) -> bool:
         return False
     per_address = f"alerts:confirmations:{subscription.email}"
     cache.add(per_address, 0, timeout=24 * 3600)
-    return cache.incr(per_address) <= CONFIRMATIONS_PER_ADDRESS_PER_DAY
+    try:
+        return cache.incr(per_address) <= CONFIRMATIONS_PER_ADDRESS_PER_DAY
+    except ValueError:  # the counter expired between add and incr: a new day has begun
+        return True
 
 
 def alert_confirmation_send(subscription_id: int) -> bool:

@@ -77,6 +77,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         form.add_error("email", exc)
         return _form_page(request, form, filters, errors, status=400)
+    except FilterError as exc:
+        return _form_page(request, form, filters, exc.messages, status=400)
     # The same answer whether or not the address already had this alert: nothing to learn from the form.
     return render(
         request, "alerts/subscribe_sent.html", {"email": form.cleaned_data["email"], "description": describe(filters)}

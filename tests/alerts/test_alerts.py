@@ -296,3 +296,15 @@ def test_the_desk_lists_alerts_and_stops_one_through_the_service(admin_client, c
     assert "1 alert(s) stopped." in response.content.decode()
     assert alerts_due() == []
     assert admin_client.get("/admin/events/alertsubscription/add/").status_code == 403
+
+
+def test_a_filter_too_long_to_store_is_a_400_not_a_500(client, world):
+    every_type = [str(t) for t in EventType]
+    response = client.post(
+        "/alerts/subscribe/",
+        {"email": "a@example.org", "type": every_type, "q": "\u00e9" * 200, "actor": world.hts.slug},
+    )
+
+    assert response.status_code == 400
+    assert "too long to save as an alert" in response.content.decode()
+    assert not AlertSubscription.objects.exists()
