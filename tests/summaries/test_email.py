@@ -105,3 +105,16 @@ def test_a_confirmation_that_cannot_be_sent_says_so_and_can_be_retried(client, d
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert client.post("/summaries/subscribe/", {"email": "ana@example.org"}).status_code == 200
     assert len(mailoutbox) == 1
+
+
+def test_the_email_lists_the_twelve_weeks_newest_first(known_week, publish, audience, mailoutbox):
+    summary = publish()
+    summary_email_send(summary.pk)
+
+    message = mailoutbox[0]
+    text = message.body
+    block = text[text.index("LAST 12 WEEKS, NEWEST FIRST") :].splitlines()[1:13]
+    assert [line.split()[0] for line in block] == [f"2025-W{n:02d}" for n in range(14, 2, -1)]
+    assert block[0].split()[1:] == ["5", "25"]  # this week's events and fatalities first
+    html = message.alternatives[0][0]
+    assert html.index("W14 &middot; 31 Mar") < html.index("W13 &middot; 24 Mar") < html.index("W03 &middot;")
