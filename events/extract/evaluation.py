@@ -54,12 +54,32 @@ class Prediction:
     statements: list[tuple[str | None, str]]  # (speaker slug, text)
     events: list[tuple[str, str, str | None]]  # (event type, sub-event type, place slug)
     statement_events: list[int | None] = field(default_factory=list)  # per statement, the event it is tied to
+    # Per event, as in `events`: its actor1's slug and its stated death toll.
+    event_actor1: list[str | None] = field(default_factory=list)
+    event_fatalities: list[int | None] = field(default_factory=list)
+
+
+@dataclass
+class Ratio:
+    right: int = 0
+    total: int = 0
+
+    @property
+    def value(self) -> float:
+        return self.right / self.total if self.total else 1.0
 
 
 @dataclass
 class Evaluation:
     scores: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in KINDS})
     wrong_speakers: int = 0
+    # Of the matched events whose gold names actor1 (a gazetteer actor), how many have it right; a gold actor1
+    # outside the gazetteer counts only when extraction named someone else.
+    actor1: Ratio = field(default_factory=Ratio)
+    # Of the matched events whose gold states a toll, how many have that toll.
+    tolls: Ratio = field(default_factory=Ratio)
+    # Extracted events that repeat an already matched gold event (one happening told twice, made two events).
+    duplicates: int = 0
     relevance_correct: int = 0
     articles: int = 0
     # (article id, kind, what) for every miss and false alarm: what a rule change should look at.
@@ -68,6 +88,19 @@ class Evaluation:
     def summary(self) -> str:
         figures = " ".join(f"{kind}_f1={self.scores[kind].f1:.3f}" for kind in KINDS)
         return f"{figures} wrong_speakers={self.wrong_speakers}"
+
+    def real_summary(self) -> str:
+        """The figures the real-text targets are set in: precision and recall per kind, roles and tolls."""
+        parts = [
+            f"{kind}_{name}={getattr(self.scores[kind], attr):.3f}"
+            for kind in ("actors", "places", "statements", "events")
+            for name, attr in (("p", "precision"), ("r", "recall"))
+        ]
+        parts += [
+            f"actor1={self.actor1.value:.3f}", f"tolls={self.tolls.value:.3f}",
+            f"wrong_speakers={self.wrong_speakers}", f"duplicates={self.duplicates}", f"articles={self.articles}",
+        ]
+        return " ".join(parts)
 
 
 def predict(text: str, published: date, matcher: Matcher) -> Prediction:
@@ -90,6 +123,8 @@ def predict(text: str, published: date, matcher: Matcher) -> Prediction:
         ],
         # One article's candidates are each their own event here (no clustering): tied when there is one.
         statement_events=[links[0] if len(links) == 1 else None for links in result.statement_events],
+        event_actor1=[slug(next((a for a, role in e.actors if role == "actor1"), None)) for e in result.events],
+        event_fatalities=[e.fatalities for e in result.events],
     )
 
 
@@ -106,8 +141,12 @@ def score_article(article_id: str, gold: dict, predicted: Prediction, evaluation
         score.fn += len(want - got)
         evaluation.mistakes += [(article_id, kind, f"extra {s}") for s in sorted(got - want)]
         evaluation.mistakes += [(article_id, kind, f"missed {s}") for s in sorted(want - got)]
+        # Named actors and places the gazetteer lacks are misses too: recall is of what the article names.
+        unlisted = _unlisted_names(gold.get(f"{kind}_unlisted", []))
+        score.fn += len(unlisted)
+        evaluation.mistakes += [(article_id, kind, f"missed unlisted {name}") for name in unlisted]
     statement_of = _score_statements(article_id, gold["statements"], predicted.statements, evaluation)
-    gold_event_of = _score_events(article_id, gold["events"], predicted.events, evaluation)
+    gold_event_of = _score_events(article_id, gold["events"], predicted, evaluation)
     _score_links(article_id, gold["statements"], statement_of, gold_event_of, predicted, evaluation)
 
 
@@ -143,21 +182,21 @@ def _score_statements(article_id: str, gold: list[dict], predicted: list, evalua
     return matched
 
 
-def _score_events(article_id: str, gold: list[dict], predicted: list, evaluation: Evaluation) -> dict[int, int]:
-    """Scores the events; returns predicted event index -> the gold event index it matched."""
+def _score_events(article_id: str, gold: list[dict], prediction: Prediction, evaluation: Evaluation) -> dict[int, int]:
+    """Scores the events, their actor1 and toll; returns predicted event index -> the gold event index it matched."""
+    predicted = prediction.events
     score = evaluation.scores["events"]
     free = list(range(len(predicted)))
     matched: dict[int, int] = {}
-    # Gold events that name places first, so an unconstrained one does not take their match.
-    for number, item in sorted(enumerate(gold), key=lambda pair: "place" not in pair[1]):
-        index = next(
-            (
-                i for i in free
-                if predicted[i][:2] == (item["event_type"], item["sub_event_type"])
-                and ("place" not in item or predicted[i][2] in item["place"])
-            ),
-            None,
+
+    def fits(i: int, item: dict) -> bool:
+        return predicted[i][:2] == (item["event_type"], item["sub_event_type"]) and (
+            not item.get("place") or predicted[i][2] in item["place"]
         )
+
+    # Gold events that name places first, so an unconstrained one does not take their match.
+    for number, item in sorted(enumerate(gold), key=lambda pair: not pair[1].get("place")):
+        index = next((i for i in free if fits(i, item)), None)
         if index is None:
             score.fn += 1
             evaluation.mistakes.append(
@@ -167,9 +206,37 @@ def _score_events(article_id: str, gold: list[dict], predicted: list, evaluation
         free.remove(index)
         matched[index] = number
         score.tp += 1
+        _score_roles(article_id, item, index, prediction, evaluation)
     score.fp += len(free)
+    evaluation.duplicates += sum(1 for i in free if any(fits(i, gold[n]) for n in matched.values()))
     evaluation.mistakes += [(article_id, "events", f"extra {predicted[i][1]} at {predicted[i][2]}") for i in free]
     return matched
+
+
+def _score_roles(article_id: str, item: dict, index: int, prediction: Prediction, evaluation: Evaluation) -> None:
+    if not prediction.event_actor1:
+        return  # a prediction without roles (the agreement of two coders on sets only)
+    got = prediction.event_actor1[index]
+    want = item.get("actor1")
+    if want or (item.get("actor1_unlisted") and got):
+        evaluation.actor1.total += 1
+        evaluation.actor1.right += got == want
+        if got != want:
+            evaluation.mistakes.append((article_id, "actor1", f"{item['sub_event_type']}: {got} instead of {want}"))
+    if item.get("fatalities") is not None:
+        toll = prediction.event_fatalities[index]
+        evaluation.tolls.total += 1
+        evaluation.tolls.right += toll == item["fatalities"]
+        if toll != item["fatalities"]:
+            evaluation.mistakes.append(
+                (article_id, "tolls", f"{item['sub_event_type']}: {toll} instead of {item['fatalities']}")
+            )
+
+
+def _unlisted_names(items: list) -> list[str]:
+    """Proper names only: a generic 'rebels' names no actor a gazetteer could hold."""
+    names = [item["name"] if isinstance(item, dict) else item for item in items]
+    return [name for name in names if name and name[:1].isupper()]
 
 
 def _score_links(

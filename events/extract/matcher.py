@@ -67,6 +67,9 @@ class Matcher:
             for p in gazetteer.places.values()
             if p.kind != "governorate" and fold_key(p.name) in governorates and fold_key(p.admin1) == fold_key(p.name)
         }
+        self._bare_governorate = {
+            city for city in self._governorate_of if fold_key(gazetteer.places[city].name) in rules.bare_governorate
+        }
 
     def find(self, folded: Folded) -> list[Mention]:
         """Every whole-word mention, longest first, without overlaps, in text order."""
@@ -81,11 +84,15 @@ class Matcher:
             scope = ""
             if placed:
                 scope, o_start, o_end = self._place_scope(folded, start, end, o_start, o_end)
+            # Only the bare name itself: "Idlib city" (an alias of the city) stays the city.
+            bare = not scope and folded.text[start:end] in self.rules.bare_governorate
             for kind, target, _ in entries:
-                if kind == PLACE and scope == "region":
+                if kind == PLACE and (scope == "region" or (bare and target in self._bare_governorate)):
                     target = self._governorate_of.get(target, target)
+                # "Idlib city": the city itself, named as precisely as a bare town name.
+                place_scope = "" if scope == "city" else scope
                 mentions.append(
-                    Mention(kind, target, o_start, o_end, original[o_start:o_end], scope if kind == PLACE else "")
+                    Mention(kind, target, o_start, o_end, original[o_start:o_end], place_scope if kind == PLACE else "")
                 )
         mentions.sort(key=lambda m: (m.start, m.kind))
         return mentions

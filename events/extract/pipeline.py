@@ -22,6 +22,7 @@ from events.extract.links import statement_links
 from events.extract.matcher import ACTOR, PLACE, Matcher, Mention, scan
 from events.extract.proposals import Proposal, proposals_find
 from events.extract.relevance import relevance_score
+from events.extract.scoring import events_kept, model_load
 from events.extract.sentences import Sentence, split_sentences
 from events.extract.statements import StatementCandidate, quote_spans, statements_find
 
@@ -62,8 +63,35 @@ def _primary_place(places: list[Mention], gazetteer, country: str) -> tuple[Ment
     return primary, (abroad[0] if abroad else None)
 
 
-def extract(title: str, body: str, published: date, matcher: Matcher) -> Extraction:
-    """Everything one article says, as plain values. The title is read as the first line of the text."""
+def _names_a_location(mention: Mention, text: str, gazetteer, rules) -> bool:
+    """'in northern Syria', 'fled to Turkey', 'a Turkey-based group': the country as a place, not the state acting."""
+    if mention.kind != ACTOR or gazetteer.actors[mention.target].kind != "state":
+        return False
+    if text.startswith(rules.locative_after, mention.end):
+        return True
+    words = text[max(0, mention.start - 60):mention.start].lower().split()
+    for _ in range(3):  # at most two adjectives between the preposition and the name
+        if not words:
+            return False
+        if words[-1] in rules.locative_before and not (words[-1] == "of" and len(words) > 1
+                                                       and words[-2] in _OF_ACTING):
+            return True
+        if words[-1] not in rules.locative_skip:
+            return False
+        words.pop()
+    return False
+
+
+# "the president of Syria", "the government of Turkey": 'of' names the state itself.
+_OF_ACTING = frozenset({"president", "presidents", "government", "governments", "foreign", "minister", "ministers",
+                        "ministry", "ministries", "army", "armies", "forces", "king", "ambassador", "ambassadors",
+                        "envoy", "envoys", "leader", "leaders", "leadership", "prime", "authorities", "regime",
+                        "delegation", "delegations", "representatives"})
+
+
+def extract(title: str, body: str, published: date, matcher: Matcher, keep_all: bool = False) -> Extraction:
+    """Everything one article says, as plain values. The title is read as the first line of the text.
+    ``keep_all`` keeps every event candidate the rules propose (training the model that filters them)."""
     rules, gazetteer = matcher.rules, matcher.gazetteer
     text = f"{title.strip()}\n\n{body}" if title.strip() else body
     title_end = len(title.strip())
@@ -74,7 +102,8 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
         return Extraction(relevant=False, score=0.0)
     folded = fold(text)
     all_mentions = matcher.find(folded)
-    mention_buckets = _by_sentence(sentences, all_mentions)
+    located = [m for m in all_mentions if not _names_a_location(m, text, gazetteer, rules)]
+    mention_buckets = _by_sentence(sentences, located)
     kept = [m for s, bucket in zip(sentences, mention_buckets, strict=True) if not s.junk for m in bucket]
     triggers = []
     for start, end, (_, rule_ids) in scan(rules.triggers, folded.text):
@@ -123,6 +152,8 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
         sentences, trigger_buckets, actors_by_sentence, places_by_sentence, dates_by_sentence, quote_spans(text),
         by_sentence, primary, venue, gazetteer, rules, published, may_refer_back=[bool(cue & ANAPHOR) for cue in cues],
     )
+    if not keep_all:
+        events = events_kept(events, sentences, title, published, gazetteer, model_load())
     proposals = proposals_find(text, sentences, all_mentions, rules, named=[bool(cue & NAME) for cue in cues])
     return Extraction(
         relevant=True, score=score, actor_ids=actor_ids, place_ids=place_ids, statements=statements,

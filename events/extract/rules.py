@@ -104,6 +104,7 @@ class Rules:
     trailing_max_words: int
     place_prefixes: dict[str, str]
     place_suffixes: dict[str, str]
+    bare_governorate: frozenset[str]  # folded names of cities whose bare mention means their governorate
     place_spread: re.Pattern[str] | None  # "across Idlib province": many places of it, not one happening there
     event_rules: dict[str, EventRule]
     triggers: ahocorasick.Automaton  # folded keyword -> (length, rule ids or () for an ignored phrase)
@@ -114,6 +115,8 @@ class Rules:
     negations: re.Pattern[str]
     negation_window: int
     violent_types: frozenset[str]
+    # A happening dated more than this many days before the article is context, not news (docs/coding-guide.md).
+    background_horizon_days: int
     fatality_patterns: tuple[re.Pattern[str], ...]
     fatality_cues: re.Pattern[str] | None  # a toll pattern can match only where one of these word starts is
     number_words: dict[str, int]
@@ -129,6 +132,10 @@ class Rules:
     relative_openers: frozenset[str] = frozenset()
     # Capitalised words dropped from the front of a proposed name, with the "of"/"the" after them (proposals.py).
     leading_noise: frozenset[str] = frozenset()
+    # A country named as a location ("in northern Syria"): words before it, adjectives between, words right after.
+    locative_before: frozenset[str] = frozenset()
+    locative_skip: frozenset[str] = frozenset()
+    locative_after: tuple[str, ...] = ()
     adverbial_openers: frozenset[str] = frozenset()
     adverbial_max_words: int = 4
     speech_complements: frozenset[str] = frozenset()
@@ -306,6 +313,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         trailing_max_words=int(speech.get("trailing_max_words", 6)),
         place_prefixes={fold_key(k): v for k, v in modifiers["prefixes"].items()},
         place_suffixes={fold_key(k): v for k, v in modifiers["suffixes"].items()},
+        bare_governorate=frozenset(fold_key(name) for name in modifiers.get("bare_governorate", [])),
         place_spread=phrases_pattern(modifiers.get("spread", [])),
         event_rules=event_rules,
         triggers=triggers,
@@ -316,6 +324,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         negations=phrases_pattern(events["negations"]),
         negation_window=int(events.get("negation_window_words", 6)),
         violent_types=frozenset(events["violent_types"]),
+        background_horizon_days=int(events.get("background_horizon_days", 7)),
         fatality_patterns=fatality_patterns,
         plural_heads=frozenset(w.lower() for w in events.get("plural_heads", ())),
         anaphors=_anaphors(events.get("anaphors", {}), event_rules, "event_rules.json"),
@@ -329,6 +338,9 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         org_kinds=org_kinds,
         stop_names=frozenset(fold_key(n) for n in patterns["stop_names"]),
         leading_noise=frozenset(patterns.get("leading_noise", ())),
+        locative_before=frozenset(patterns.get("locative", {}).get("before", ())),
+        locative_skip=frozenset(patterns.get("locative", {}).get("skip", ())),
+        locative_after=tuple(patterns.get("locative", {}).get("after", ())),
         relevance=relevance,
         cues=cue_automaton([
             *((w, SPEECH) for w in first_words(speech["verbs"])),

@@ -283,6 +283,8 @@ class _Reader:
         if not inside:
             return self._described(head)
         trailing = [t for t in head if base + t.start >= inside[-1].end]
+        if not trailing:
+            return None  # the name is the whole phrase ("The U.N. says"): no speaker is safer than a guess
         if any(t.text[:1].isupper() for t in trailing):
             return None  # "Russia's ambassador Vassily Nebenzia": an unknown name is the speaker
         actor_id = inside[-1].target
