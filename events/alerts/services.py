@@ -104,7 +104,8 @@ def alert_subscribe(email: str, filters: EventFilters) -> AlertSubscription:
     """Save the alert unconfirmed (or revive an unsubscribed one) and mail the confirmation link after commit.
 
     The same outcome whether or not the address already had this alert, so the form tells a visitor nothing about
-    someone else's subscriptions. Raises ValidationError for an invalid address.
+    someone else's subscriptions. Raises ValidationError for an invalid address, FilterError for a filter too
+    long to store.
     """
     from events.alerts.tasks import send_alert_confirmation
 
@@ -118,10 +119,12 @@ def alert_subscribe(email: str, filters: EventFilters) -> AlertSubscription:
             subscription.token = AlertSubscription._meta.get_field("token").get_default()
             subscription.confirmed_at = subscription.unsubscribed_at = subscription.covered_until = None
             subscription.save(update_fields=["token", "confirmed_at", "unsubscribed_at", "covered_until"])
-        if subscription.confirmed_at is None and _confirmation_allowed(subscription):
-            # robust: a broker that is down must not turn a saved subscription into an error page; the reader
-            # can submit again once the throttle window has passed.
-            transaction.on_commit(partial(send_alert_confirmation.delay, subscription.pk), robust=True)
+    # The throttle (a cache round trip) is asked after the row lock is released; the task is enqueued once the
+    # row is committed (at once here, or when an enclosing transaction commits), so the worker finds it.
+    if subscription.confirmed_at is None and _confirmation_allowed(subscription):
+        # robust: a broker that is down must not turn a saved subscription into an error page; the reader can
+        # submit again once the throttle window has passed.
+        transaction.on_commit(partial(send_alert_confirmation.delay, subscription.pk), robust=True)
     logger.info("alert.subscribed", extra={"alert": subscription.pk, "new": created})
     return subscription
 
