@@ -129,3 +129,21 @@ def test_the_email_quotes_the_same_sentences_in_text_and_html(quoted_week, mailo
     section = html.xpath("//h2[text()='Key statements']/following-sibling::p[following-sibling::h2]")
     quotes = [_squash(p.text_content().split("\n")[0]) for p in section if p.find("br") is not None]
     _assert_sentences(quotes)
+
+
+def test_a_summary_built_before_the_article_sentence_was_kept_still_quotes_sentences(client, quoted_week):
+    # Version 1 data (published before this change) has no speaker_text or context: the quote still reads whole.
+    for statement in quoted_week.data["statements"]:
+        del statement["speaker_text"], statement["context"]
+    quoted_week.data["version"] = 1
+    quoted_week.save()
+    page = lxml_html.fromstring(client.get("/summaries/2025-W14/").content)
+
+    quotes = [_squash(node.text_content()) for node in page.xpath("//section[@class='summary-statements']//blockquote")]
+
+    assert quotes[0] == (
+        'Sergei Lavrov said the militants in Idlib were a "festering abscess" that had to be removed.'
+    )
+    assert quotes[1] == "Several fighters were killed on both sides, the Syrian Observatory for Human Rights said."
+    for quote, (speaker, *_rest) in zip(quotes, CASES, strict=True):
+        assert quote[0].isupper() and re.search(r"[.!?][\u201d\"]?$", quote) and speaker in quote, quote
