@@ -169,7 +169,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
     },
     "send-alert-digests": {
-        "task": "events.alerts.tasks.send_alert_digests",
+        "task": "events.tasks.send_alert_digests",
         # Every morning, deployment time zone: yesterday's publications are in; each alert is claimed per day.
         "schedule": crontab(minute=30, hour=6),
     },

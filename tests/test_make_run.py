@@ -13,8 +13,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
-from events import summaries
 from events.models import Article, Event, EventStatus, SummaryStatus, WeeklySummary
+from events.summaries.figures import TOP_EVENTS
+from events.weeks import week_monday
 
 DEMO_FEED = django_settings.BASE_DIR / "events" / "data" / "demo_feed.xml"
 MAKEFILE = django_settings.BASE_DIR / "Makefile"
@@ -57,7 +58,7 @@ def test_make_run_steps_give_a_timeline_and_a_review_queue(client, settings, cap
     # One published summary, of the demo's busiest week, built from its published events by the summary services.
     summary = WeeklySummary.objects.get()
     assert summary.status == SummaryStatus.PUBLISHED and summary.published_at is not None
-    per_week = Counter(summaries.week_monday(event.occurred_on) for event in published)
+    per_week = Counter(week_monday(event.occurred_on) for event in published)
     busiest = max(per_week.values())
     assert summary.week_start == max(week for week, count in per_week.items() if count == busiest)
     assert summary.data["headline"]["events"] == busiest
@@ -66,7 +67,7 @@ def test_make_run_steps_give_a_timeline_and_a_review_queue(client, settings, cap
     page = client.get(f"/summaries/{summary}/")
     assert page.status_code == 200
     in_week = published.filter(occurred_on__range=(summary.week_start, summary.week_start + timedelta(days=6)))
-    for event in in_week[: summaries.TOP_EVENTS]:
+    for event in in_week[: TOP_EVENTS]:
         assert f'href="/events/{event.pk}/"' in page.content.decode()
     quotes = re.findall(r"<blockquote><p>(.*?)</p></blockquote>", page.content.decode(), re.DOTALL)
     assert len(quotes) == len(summary.data["statements"])

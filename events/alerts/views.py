@@ -1,5 +1,5 @@
 """Daily alert pages: the subscribe form (reached from the timeline, pre-filled with its filter), confirm and
-unsubscribe. The confirmation mail is sent by a task enqueued on commit, never from the request."""
+unsubscribe. The confirmation mail is sent by a task enqueued on commit (events.tasks), never from the request."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from actors.selectors import actor_choices
-from events import selectors
-from events.alerts.models import AlertSubscription
+from events import tasks
 from events.alerts.services import (
     alert_confirm,
     alert_filters,
@@ -22,9 +20,12 @@ from events.alerts.services import (
     alert_token_exists,
     alert_unsubscribe,
     describe,
+    description_of,
 )
-from events.filters import EventFilters, FilterError
-from events.models import Place
+from events.models import AlertSubscription, Place
+from events.public import selectors
+from events.public.actor_selectors import actor_choices
+from events.public.filters import EventFilters, FilterError
 from events.taxonomy import SUB_EVENT_TYPES, EventType
 
 
@@ -73,12 +74,16 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if errors or not form.is_valid():
         return _form_page(request, form, filters, errors, status=400)
     try:
-        alert_subscribe(form.cleaned_data["email"], filters)
+        subscription, confirmation_due = alert_subscribe(form.cleaned_data["email"], filters)
     except ValidationError as exc:
         form.add_error("email", exc)
         return _form_page(request, form, filters, errors, status=400)
     except FilterError as exc:
         return _form_page(request, form, filters, exc.messages, status=400)
+    if confirmation_due:
+        # Mailed by a worker once the row is committed: SMTP (slow, sometimes down) never holds the request,
+        # and a failed send is retried there.
+        tasks.send_alert_confirmation.delay_on_commit(subscription.pk)
     # The same answer whether or not the address already had this alert: nothing to learn from the form.
     return render(
         request, "alerts/subscribe_sent.html", {"email": form.cleaned_data["email"], "description": describe(filters)}
@@ -108,15 +113,7 @@ def _token_page(
         subscription = action(token)
         if subscription is None:
             return render(request, "alerts/unknown_token.html", status=404)
-        return render(request, done, {"subscription": subscription, "description": _describe_saved(subscription)})
+        return render(request, done, {"subscription": subscription, "description": description_of(subscription)})
     if not alert_token_exists(token):
         return render(request, "alerts/unknown_token.html", status=404)
     return render(request, ask, {"token": token})
-
-
-def _describe_saved(subscription: AlertSubscription) -> str:
-    try:
-        return describe(alert_filters(QueryDict(subscription.query)))
-    except FilterError:
-        return subscription.query
-

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from events.curation.services import event_publish
 from events.models import EventStatus
-from events.services.curation import event_publish
 from tests.summaries.builders import make_actor, make_event, make_place
 from tests.summaries.conftest import _test_client_settings, mail_worker  # noqa: F401  (fixtures)
 

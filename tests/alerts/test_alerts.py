@@ -15,18 +15,11 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from events.alerts.models import AlertSubscription
-from events.alerts.services import (
-    AlertDigestFailed,
-    alert_confirm,
-    alert_digest_send,
-    alert_filters,
-    alert_subscribe,
-    alerts_due,
-)
-from events.alerts.tasks import send_alert_digests
-from events.filters import FilterError
-from events.models import EventStatus
+from events.alerts.mail import AlertDigestFailed, alert_digest_send
+from events.alerts.services import alert_confirm, alert_filters, alert_subscribe, alerts_due
+from events.models import AlertSubscription, EventStatus
+from events.public.filters import FilterError
+from events.tasks import send_alert_digests
 from events.taxonomy import EventType
 from tests.alerts.conftest import published_now
 from tests.processes import free_port
@@ -269,8 +262,8 @@ def test_the_same_alert_twice_is_one_row_and_one_confirmation(
 
 
 def test_an_alert_on_a_place_and_on_a_type_alone(world, mailoutbox):
-    by_place = alert_subscribe("p@example.org", alert_filters(_query(place=world.atarib.slug)))
-    by_type = alert_subscribe("t@example.org", alert_filters(_query(type=EventType.EXPLOSIONS)))
+    by_place, _ = alert_subscribe("p@example.org", alert_filters(_query(place=world.atarib.slug)))
+    by_type, _ = alert_subscribe("t@example.org", alert_filters(_query(type=EventType.EXPLOSIONS)))
     for subscription in (by_place, by_type):
         alert_confirm(subscription.token)
     published_now("Air strike on Atarib", event_type=EventType.EXPLOSIONS, place=world.atarib)

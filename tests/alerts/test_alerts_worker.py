@@ -17,8 +17,8 @@ from email.message import EmailMessage
 import pytest
 from django.utils import timezone
 
-from events.alerts.models import AlertSubscription
-from events.alerts.tasks import send_alert_digest, send_alert_digests
+from events.models import AlertSubscription
+from events.tasks import send_alert_digest, send_alert_digests
 from events.taxonomy import EventType
 from tests.alerts.conftest import published_now
 from tests.summaries.flaky_mail import delivered

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 
-from events.alerts.models import AlertSubscription
+from events.models import AlertSubscription
 from events.taxonomy import EventType
 from idlib_tracker.celery import app
 from tests.browser.conftest import screenshot

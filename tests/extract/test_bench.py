@@ -11,15 +11,15 @@ from django.core.management import call_command
 from django.db import connection
 
 from actors.models import Statement
+from events.bench.wire_stories import Newsroom, wire_feed
 from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
 from events.extract.pipeline import extract
 from events.extract.rules import rules_load
+from events.ingest.articles import article_draft
 from events.ingest.parse import parse_feed
-from events.management.commands._wire_stories import Newsroom, wire_feed
-from events.management.commands.eval_extraction import ACTORS_FILE, PLACES_FILE
 from events.models import Article, Event, EventSource, Feed
-from events.services.articles import article_draft
+from events.reference import ACTORS_FILE, PLACES_FILE
 from tests.conftest import require
 
 

@@ -15,7 +15,7 @@ import feedparser
 import pytest
 from lxml import html as lxml_html
 
-from events.services.summaries import summary_email_send
+from events.summaries.mail import summary_email_send
 from tests.summaries.builders import make_actor, make_event, make_statement, make_subscriber
 from tests.summaries.conftest import WEEK, day
 

@@ -3,8 +3,8 @@ so a fresh `make run` shows /summaries/ with something in it.
 
 Local development only (DJANGO_DEBUG=1), run after `publish_demo`. The week is the one holding the most published
 events of the demo feed (the latest on a tie). It goes through summary_build and summary_publish as the demo
-editor, exactly as the Monday beat task and an editor's "Publish" would. Idempotent: a summary already published
-for that week is left as it is (and nobody is mailed again).
+editor, exactly as the Monday beat task and an editor's "Publish" would (the subscribers' mail enqueued after).
+Idempotent: a summary already published for that week is left as it is, and nobody is mailed again.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 
-from events import summaries
+from events import tasks
+from events.curation.editors import DEMO_EDITOR_USERNAME
 from events.models import Event, EventStatus, SummaryStatus
-from events.services.editors import DEMO_EDITOR_USERNAME
-from events.services.summaries import summary_build, summary_publish
+from events.summaries.services import summary_build, summary_publish
+from events.weeks import week_range_label
 
 
 class Command(BaseCommand):
@@ -48,7 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo summary {summary} was already published: /summaries/{summary}/")
             return
         summary_publish(summary, editor)
+        # As the editors' Publish does: the confirmed subscribers (none on a fresh machine) are mailed once.
+        tasks.send_summary_emails.delay_on_commit(summary.pk)
         self.stdout.write(
-            f"Demo summary {summary} ({summaries.week_range_label(summary.week_start)}) published: "
+            f"Demo summary {summary} ({week_range_label(summary.week_start)}) published: "
             f"{summary.data['headline']['events']} events. /summaries/{summary}/"
         )
