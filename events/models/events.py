@@ -101,6 +101,8 @@ class Event(models.Model):
             models.Index(fields=["place", "-occurred_on"], name="event_place_date_idx"),
             # Editors' queue: WHERE status = 'candidate' ORDER BY created_at DESC.
             models.Index(fields=["status", "-created_at"], name="event_status_created_idx"),
+            # Daily alert digests (events.alerts): WHERE status = 'published' AND reviewed_at > ? AND reviewed_at <= ?.
+            models.Index(fields=["status", "reviewed_at"], name="event_status_reviewed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from math import cos, radians
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
