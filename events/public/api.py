@@ -14,15 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from events.models import ActorRole, Event
-from events.public import selectors
+from events.public import acled, selectors
 from events.public.filters import EventFilters, FilterError, filters_from_request, parse_date
-from events.public.responses import bad_request_json
+from events.public.responses import bad_request_json, bad_request_text
 
-# ACLED's column names and order, so analysts' existing scripts read our export unchanged.
-CSV_COLUMNS = (
-    "event_id", "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "admin1",
-    "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
-)
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection): such text cells get a
 # leading apostrophe, which spreadsheets show as plain text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -84,13 +79,14 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def _csv_lines(chunks: Iterable[list[Event]]) -> Iterator[str]:
+def _csv_lines(chunks: Iterable[list[Event]], bom: bool = False) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    # Excel reads a CSV without a byte order mark in the machine's legacy code page ("ErdoÄŸan"); with one, as UTF-8.
+    yield ("\ufeff" if bom else "") + writer.writerow(acled.COLUMNS)
     for chunk in chunks:
         for event in chunk:
-            record = export_record(event)
-            yield writer.writerow([_csv_cell(record[column]) for column in CSV_COLUMNS])
+            record = acled.row(event)
+            yield writer.writerow([_csv_cell(record[column]) for column in acled.COLUMNS])
 
 
 def _filename(extension: str) -> str:
@@ -99,12 +95,20 @@ def _filename(extension: str) -> str:
 
 @require_GET
 def events_csv(request: HttpRequest) -> HttpResponse:
+    """Every ACLED column in ACLED's order plus `source_urls`; `?excel=1` adds a UTF-8 byte order mark."""
+    excel = request.GET.getlist("excel")
     try:
+        if excel not in ([], ["0"], ["1"]):
+            raise FilterError(["'excel' must be 1 (for Excel: a UTF-8 byte order mark) or 0, given once."])
         filters = _parse(request)
     except FilterError as exc:
-        return HttpResponse("Bad filter: " + " ".join(exc.messages), status=400, content_type="text/plain")
-    response = StreamingHttpResponse(_csv_lines(selectors.export_chunks(filters)), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+        return bad_request_text(exc.messages)
+    bom = excel == ["1"]
+    response = StreamingHttpResponse(
+        _csv_lines(selectors.export_chunks(filters), bom=bom), content_type="text/csv; charset=utf-8"
+    )
+    name = _filename("csv").replace(".csv", "-excel.csv") if bom else _filename("csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -209,7 +209,7 @@ class Command(BaseCommand):
             f"ratio={baseline / parallel:.2f} workers={self.workers} "
             f"single_process_entries_per_s={entries / first:.0f} single_process_ratio={baseline / first:.2f}"
         )
-        self._extract_cpu_line(feeds)
+        self._extract_cpu_line(feeds + parallel_feeds)
 
     def _extract_cpu_line(self, feeds: list[Feed]) -> None:
         """With --extract, the last line: CPU an article costs extraction itself (reading it: the pure extract() the
@@ -218,11 +218,13 @@ class Command(BaseCommand):
             return
         matcher = matcher_current()
         articles = list(Article.objects.filter(feed__in=feeds).only("title", "text", "published_at", "fetched_at"))
+        if not articles:
+            raise CommandError("no stored article left to time extraction on")
         cpu_started = time.process_time()
         for article in articles:
             extract(article.title, article.text, article_date(article), matcher)
         cpu = time.process_time() - cpu_started
-        self.stdout.write(f"extract_cpu_ms_per_entry={cpu / max(1, len(articles)) * 1000:.2f}")
+        self.stdout.write(f"extract_cpu_ms_per_entry={cpu / len(articles) * 1000:.2f}")
 
     def _cpu_line(self, label: str, entries: int, baseline: float, cpu: float, db_cpu: float | None) -> None:
         """CPU per entry of the pipeline's processes and of their PostgreSQL backends (when this machine runs the
