@@ -105,7 +105,8 @@ def gazetteer_from_db() -> Gazetteer:
             "id", "slug", "name", "kind", "parent_id", "country", "status"
         )
     ]
-    aliases = list(Alias.objects.order_by("id").values_list("name", "actor_id"))
+    # With their periods: a dated name ("government forces") is chosen by the article's date.
+    aliases = list(Alias.objects.order_by("id").values_list("name", "actor_id", "valid_from", "valid_to"))
     places, place_aliases = [], []
     for pk, slug, name, kind, country, admin1, names in Place.objects.order_by("id").values_list(
         "id", "slug", "name", "kind", "country", "admin1", "aliases"
