@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from actors.models import Actor, ActorStatus, Alias, Statement
+from actors.models import Actor, ActorStatus, Alias, FormerSlug, Statement
 from events.filters import EventFilters, actor_scope
 from events.models import ControlZone
 from events.selectors import EventPage, WeeklyChart, event_page, public_statements, weekly_chart
@@ -21,6 +21,11 @@ def active_actors() -> QuerySet[Actor]:
     return Actor.objects.filter(status=ActorStatus.ACTIVE).select_related("parent").order_by("name")
 
 
+def actor_slug_now(former_slug: str) -> str | None:
+    """The slug an actor has now, for a slug it had before (old links to abu-mohammad-al-julani)."""
+    return FormerSlug.objects.filter(slug=former_slug).values_list("actor__slug", flat=True).first()
+
+
 def actor_choices() -> list[tuple[str, str]]:
     """(slug, name) of every active actor, for the timeline's actor filter."""
     return list(Actor.objects.filter(status=ActorStatus.ACTIVE).order_by("name").values_list("slug", "name"))
@@ -31,6 +36,8 @@ class ActorProfile:
     actor: Actor
     aliases: list[Alias]
     members: list[Actor]
+    # Who came before (Nusra Front before HTS); who came after is actor.successor.
+    predecessors: list[Actor]
     statements: list[Statement]
     zones: list[ControlZone]
     events: EventPage
@@ -39,11 +46,13 @@ class ActorProfile:
 
 
 def actor_profile(slug: str, statuses: tuple[str, ...]) -> ActorProfile | None:
-    """Everything the actor page shows, in eleven queries (see tests/pages/test_query_counts.py).
+    """Everything the actor page shows, in twelve queries (see tests/pages/test_query_counts.py).
 
     Events and the activity chart include the actor's members at any depth (Putin's statements and Russia's air
     strikes both belong on Russia's page), through the same filter the timeline uses."""
-    actor = Actor.objects.select_related("parent").filter(slug=slug, status=ActorStatus.ACTIVE).first()
+    actor = (
+        Actor.objects.select_related("parent", "successor").filter(slug=slug, status=ActorStatus.ACTIVE).first()
+    )
     if actor is None:
         return None
     scope = actor_scope(slug)
@@ -52,6 +61,7 @@ def actor_profile(slug: str, statuses: tuple[str, ...]) -> ActorProfile | None:
         actor=actor,
         aliases=list(actor.aliases.order_by("name")),
         members=list(actor.members.filter(status=ActorStatus.ACTIVE).order_by("name")),
+        predecessors=list(actor.predecessors.filter(status=ActorStatus.ACTIVE).order_by("valid_from", "name")),
         statements=list(
             public_statements().filter(speaker_id__in=sorted(scope.ids))[:ACTOR_STATEMENTS]
         ),

@@ -378,6 +378,15 @@ def actor_merge(survivor: Actor, others: Iterable[Actor]) -> Actor:
             member.parent = live
             member._change_reason = f"Parent merged into {live.slug}"
             member.save(update_fields=["parent", "updated_at"])
+        for before in Actor.objects.filter(successor_id__in=other_ids).exclude(pk=live.pk).order_by("pk"):
+            before.successor = live
+            before._change_reason = f"Successor merged into {live.slug}"
+            before.save(update_fields=["successor", "updated_at"])
+        if live.successor_id in other_ids:
+            live.successor_id = None
+        # Old links and saved filters keep working: the duplicates' slugs (and their own former slugs) lead here.
+        FormerSlug.objects.filter(actor_id__in=other_ids).update(actor=live)
+        FormerSlug.objects.bulk_create([FormerSlug(slug=d.slug, actor=live) for d in duplicates], ignore_conflicts=True)
 
         if live.parent_id in other_ids:
             # The survivor was a member of a duplicate: it takes that duplicate's own parent, if any.

@@ -5,10 +5,10 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from actors.models import ActorKind
-from actors.selectors import active_actors, actor_profile
+from actors.selectors import active_actors, actor_profile, actor_slug_now
 from events.selectors import visible_statuses
 from events.views.pages import is_editor
 
@@ -27,6 +27,10 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     profile = actor_profile(slug, visible_statuses(is_editor(request)))
     if profile is None:
+        # A slug the actor had before (renamed, or merged into another): a permanent move, so links keep working.
+        current = actor_slug_now(slug)
+        if current:
+            return redirect("actors:detail", slug=current, permanent=True)
         raise Http404("No such actor.")
     context = {
         "profile": profile,
