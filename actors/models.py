@@ -150,7 +150,8 @@ class Alias(NormalizedName):
         super().clean()
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
             raise ValidationError({"valid_to": "The last day comes before the first."})
-        key = normalize_name(self.name)
+        # Set here too (save() does it), so the constraints on it are checked by full_clean().
+        self.normalized = key = normalize_name(self.name)
         others = Alias.objects.filter(normalized=key).exclude(pk=self.pk).select_related("actor")
         for other in others:
             if periods_overlap(self.valid_from, self.valid_to, other.valid_from, other.valid_to):

@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
-from events.models import Article, Event, EventStatus
+from actors.models import Actor
+from events import summaries
+from events.models import Article, Event, EventStatus, SummaryStatus, WeeklySummary
 
 DEMO_FEED = django_settings.BASE_DIR / "events" / "data" / "demo_feed.xml"
 
@@ -32,15 +34,44 @@ def test_make_run_steps_give_a_timeline_and_a_review_queue(client, settings, cap
 
     page = client.get("/timeline/")
     assert page.status_code == 200
-    for event in published:
+    # The timeline's first page holds the newest events (it pages by date).
+    newest = list(published.order_by("-occurred_on", "-id")[:20])
+    for event in newest:
         assert event.title in page.content.decode()
 
-    # Running the whole sequence again adds nothing.
-    counts = (Article.objects.count(), Event.objects.count())
+    # The demo spans the record: published events in every period from the Sochi memorandum to 2025.
+    years = set(published.values_list("occurred_on__year", flat=True))
+    assert {2018, 2019, 2020, 2021, 2023, 2024, 2025} <= years
+    # Each week with a published event has its published weekly summary.
+    weeks = {summaries.week_monday(day) for day in published.values_list("occurred_on", flat=True)}
+    assert len(weeks) >= 15
+    summary_weeks = set(
+        WeeklySummary.objects.filter(status=SummaryStatus.PUBLISHED).values_list("week_start", flat=True)
+    )
+    assert summary_weeks == weeks
+    assert "/summaries/2025-W29/" in client.get("/summaries/").content.decode()  # the newest first
+    for week in ("2018-W36", "2020-W10", "2024-W49", "2025-W10"):
+        assert client.get(f"/summaries/{week}/").status_code == 200, week
+
+    # Generic names go to the actors of the report's date: "government forces" in 2025 are the transitional
+    # authorities' forces, in 2018-2024 Assad's army.
+    transitional = Actor.objects.get(slug="syrian-armed-forces-transitional")
+    assad_army = Actor.objects.get(slug="syrian-arab-army")
+    coast = Event.objects.get(occurred_on__year=2025, occurred_on__month=3, sub_event_type="Armed clash")
+    assert coast.actor_roles.get(role="actor1").actor == transitional
+    assert coast.title == "Clashes between Syrian Armed Forces and Assad loyalist insurgents in Jablah"
+    assert not Event.objects.filter(occurred_on__gt="2024-12-08", actors=assad_army).exists()
+    assert not Event.objects.filter(occurred_on__lte="2024-12-08", actors=transitional).exists()
+    assert Event.objects.filter(occurred_on__year=2019, actors=assad_army, status=EventStatus.PUBLISHED).exists()
+
+    # Running the whole sequence again adds nothing and republishes no summary.
+    counts = (Article.objects.count(), Event.objects.count(), WeeklySummary.objects.count())
+    published_at = dict(WeeklySummary.objects.values_list("pk", "published_at"))
     call_command("seed_reference")
     call_command("ingest", file=[str(DEMO_FEED)])
     call_command("publish_demo")
-    assert (Article.objects.count(), Event.objects.count()) == counts
+    assert (Article.objects.count(), Event.objects.count(), WeeklySummary.objects.count()) == counts
+    assert dict(WeeklySummary.objects.values_list("pk", "published_at")) == published_at
 
 
 @pytest.mark.django_db
