@@ -82,8 +82,10 @@ def _names_a_location(mention: Mention, text: str, gazetteer, rules) -> bool:
 
 
 # "the president of Syria", "the government of Turkey": 'of' names the state itself.
-_OF_ACTING = frozenset({"president", "government", "foreign", "minister", "ministry", "army", "forces", "king",
-                        "ambassador", "envoy", "leader", "leadership", "prime", "authorities", "regime"})
+_OF_ACTING = frozenset({"president", "presidents", "government", "governments", "foreign", "minister", "ministers",
+                        "ministry", "ministries", "army", "armies", "forces", "king", "ambassador", "ambassadors",
+                        "envoy", "envoys", "leader", "leaders", "leadership", "prime", "authorities", "regime",
+                        "delegation", "delegations", "representatives"})
 
 
 def extract(title: str, body: str, published: date, matcher: Matcher) -> Extraction:
