@@ -5,6 +5,8 @@ A newcomer's first look must not be an empty timeline, and the editors' desk mus
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
@@ -60,6 +62,9 @@ def test_make_run_steps_give_a_timeline_and_a_review_queue(client, settings, cap
     coast = Event.objects.get(occurred_on__year=2025, occurred_on__month=3, sub_event_type="Armed clash")
     assert coast.actor_roles.get(role="actor1").actor == transitional
     assert coast.title == "Clashes between Syrian Armed Forces and Assad loyalist insurgents in Jablah"
+    deal = Event.objects.get(occurred_on=date(2025, 3, 10), sub_event_type="Agreement")
+    # "The Syrian government" of March 2025 is the transitional one.
+    assert deal.actor_roles.get(role="actor1").actor.slug == "syrian-transitional-government"
     assert not Event.objects.filter(occurred_on__gt="2024-12-08", actors=assad_army).exists()
     assert not Event.objects.filter(occurred_on__lte="2024-12-08", actors=transitional).exists()
     assert Event.objects.filter(occurred_on__year=2019, actors=assad_army, status=EventStatus.PUBLISHED).exists()
