@@ -133,3 +133,16 @@ def test_the_data_migration_makes_julani_and_sharaa_one_actor_and_keeps_his_stat
     # The shipped gazetteer then loads over it without a conflict, and keeps the old slug leading to him.
     actor_gazetteer_load(read_json(ACTORS_FILE))
     assert Actor.objects.get(slug="ahmed-al-sharaa").pk == julani.pk
+
+
+@pytest.mark.django_db
+def test_a_zone_controller_given_by_a_dated_name_is_its_current_meaning():
+    from events.services.zones import zones_import
+
+    actor_gazetteer_load(read_json(ACTORS_FILE))
+    square = {"type": "Polygon", "coordinates": [[[36.5, 35.8], [36.7, 35.8], [36.7, 36.0], [36.5, 36.0], [36.5, 35.8]]]}
+    feature = {"type": "Feature", "geometry": square,
+               "properties": {"name": "Idlib city", "controller": "Syrian government", "valid_from": "2025-01-01",
+                              "source_note": "test"}}
+    [zone] = zones_import({"type": "FeatureCollection", "features": [feature]})
+    assert zone.controller.slug == "syrian-transitional-government"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from actors.models import Actor, Alias
 from actors.names import normalize_name
@@ -31,7 +32,10 @@ def _controllers(references: set[str]) -> dict[str, Actor]:
     """Resolve controller references given as actor slugs or as any alias ("HTS"); two queries in all."""
     found = {a.slug: a for a in Actor.objects.filter(slug__in=references)}
     by_alias = {normalize_name(r): r for r in references - found.keys()}
-    for alias in Alias.objects.select_related("actor").filter(normalized__in=by_alias):
+    # A name with periods ("Syrian government") resolves to its current meaning: open-ended periods come last.
+    for alias in Alias.objects.select_related("actor").filter(normalized__in=by_alias).order_by(
+        F("valid_to").asc(nulls_last=True), "pk"
+    ):
         found[by_alias[alias.normalized]] = alias.actor
     return found
 
