@@ -136,7 +136,7 @@ def test_the_data_migration_makes_julani_and_sharaa_one_actor_and_keeps_his_stat
 
 
 @pytest.mark.django_db
-def test_a_zone_controller_given_by_a_dated_name_is_its_current_meaning():
+def test_a_zone_controller_given_by_a_dated_name_is_the_actor_of_the_zones_first_day():
     from events.services.zones import zones_import
 
     actor_gazetteer_load(read_json(ACTORS_FILE))
@@ -144,5 +144,6 @@ def test_a_zone_controller_given_by_a_dated_name_is_its_current_meaning():
     feature = {"type": "Feature", "geometry": square,
                "properties": {"name": "Idlib city", "controller": "Syrian government", "valid_from": "2025-01-01",
                               "source_note": "test"}}
-    [zone] = zones_import({"type": "FeatureCollection", "features": [feature]})
-    assert zone.controller.slug == "syrian-transitional-government"
+    old = {**feature, "properties": {**feature["properties"], "valid_from": "2018-09-01", "valid_to": "2024-12-08"}}
+    new, then = zones_import({"type": "FeatureCollection", "features": [feature, old]})
+    assert (new.controller.slug, then.controller.slug) == ("syrian-transitional-government", "syrian-government")
