@@ -123,7 +123,7 @@ class Alias(NormalizedName):
     valid_to = models.DateField(null=True, blank=True, help_text="Last day the name means this actor.")
 
     class Meta:
-        ordering = ["name", "valid_from"]
+        ordering = ["name"]
         verbose_name_plural = "aliases"
         constraints = [
             # A name resolves to exactly one actor on any date. The database holds what it can say portably: one

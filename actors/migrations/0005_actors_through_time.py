@@ -21,10 +21,6 @@ class Migration(migrations.Migration):
                 'ordering': ['slug'],
             },
         ),
-        migrations.AlterModelOptions(
-            name='alias',
-            options={'ordering': ['name', 'valid_from'], 'verbose_name_plural': 'aliases'},
-        ),
         migrations.RemoveConstraint(
             model_name='alias',
             name='alias_normalized_unique',

@@ -266,9 +266,10 @@ def _proposals_write(results: list[tuple[Article, Extraction]], report: ExtractR
     if not wanted:
         return
     # Names already in the gazetteer, and names editors discarded as proposals (RejectedName): both skipped.
+    # .order_by(): both models have a default ordering, and SQLite refuses ORDER BY inside a UNION's parts.
     known = set(
-        Alias.objects.filter(normalized__in=list(wanted)).values_list("normalized", flat=True).union(
-            RejectedName.objects.filter(normalized__in=list(wanted)).values_list("normalized", flat=True)
+        Alias.objects.filter(normalized__in=list(wanted)).order_by().values_list("normalized", flat=True).union(
+            RejectedName.objects.filter(normalized__in=list(wanted)).order_by().values_list("normalized", flat=True)
         )
     )
     fresh = {key: item for key, item in wanted.items() if key not in known}
