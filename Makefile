@@ -34,10 +34,12 @@ run: $(VENV)/.installed
 	$(RUN_ENV) $(PY) manage.py ingest --file events/data/demo_feed.xml
 	$(RUN_ENV) $(PY) manage.py create_editors --demo
 	$(RUN_ENV) $(PY) manage.py publish_demo
+	$(RUN_ENV) $(PY) manage.py publish_demo_summary
 	$(RUN_ENV) $(PY) manage.py run_site --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports  # the architecture's import rules: [tool.importlinter] in pyproject.toml
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 test: lint node_modules/.installed

@@ -1,7 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
-from events.feeds import events_feed
-from events.views import api, pages, summaries
+from events.public import api, pages
+from events.public.atom import events_feed
+from events.summaries import views as summaries
 
 register_converter(summaries.IsoWeekConverter, "isoweek")
 
@@ -19,9 +20,10 @@ urlpatterns = [
     path("api/events.geojson", api.events_geojson, name="events_geojson"),
     path("api/zones.geojson", api.zones_geojson, name="zones_geojson"),
     path("summaries/", summaries.summary_list, name="summary_list"),
-    path("summaries/feed/", summaries.SummaryFeed(), name="summary_feed"),
+    path("summaries/feed/", summaries.SummaryAtomFeed(), name="summary_feed"),
     path("summaries/subscribe/", summaries.subscribe, name="summary_subscribe"),
     path("summaries/confirm/<str:token>/", summaries.confirm, name="summary_confirm"),
     path("summaries/unsubscribe/<str:token>/", summaries.unsubscribe, name="summary_unsubscribe"),
     path("summaries/<isoweek:week_start>/", summaries.summary_detail, name="summary_detail"),
+    path("alerts/", include("events.alerts.urls")),
 ]

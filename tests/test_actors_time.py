@@ -12,8 +12,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from actors.models import Actor, Alias, FormerSlug, Statement
 from actors.names import normalize_name
-from actors.services import actor_gazetteer_load, actor_merge
-from events.services.reference import ACTORS_FILE, read_json
+from actors.services import actor_gazetteer_load
+from events.curation.actors import actor_merge
+from events.reference import ACTORS_FILE, read_json
 from idlib_tracker.loading import ReferenceDataError
 from tests.factories import make_actor, make_aliases
 
@@ -137,7 +138,7 @@ def test_the_data_migration_makes_julani_and_sharaa_one_actor_and_keeps_his_stat
 
 @pytest.mark.django_db
 def test_a_zone_controller_given_by_a_dated_name_is_the_actor_of_the_zones_first_day():
-    from events.services.zones import zones_import
+    from events.territory.zones import zones_import
 
     actor_gazetteer_load(read_json(ACTORS_FILE))
     square = {"type": "Polygon", "coordinates": [[[36.5, 35.8], [36.7, 35.8], [36.7, 36.0], [36.5, 36.0], [36.5, 35.8]]]}

@@ -1,6 +1,6 @@
 """The review queue: candidate events, their provenance, and the publish / reject / merge decisions.
 
-Every decision goes through events.services.curation; this module only collects the editor's choice and reports
+Every decision goes through events.curation.services; this module only collects the editor's choice and reports
 the outcome. The changelist runs a fixed number of queries whatever the queue size (tests/admin/test_queue.py).
 """
 
@@ -23,6 +23,7 @@ from actors.models import Actor, ActorKind, ActorStatus, Statement
 from events.admin.actions import SurvivorForm, action_page, apply_each
 from events.admin.places import place_map_html
 from events.admin.queries import count_per_row
+from events.curation.services import CurationError, event_mark_editor_owned, event_merge, event_publish, event_reject
 from events.models import (
     DatePrecision,
     Event,
@@ -31,8 +32,7 @@ from events.models import (
     EventStatus,
     Feed,
 )
-from events.selectors import governorate_names
-from events.services.curation import CurationError, event_mark_editor_owned, event_merge, event_publish, event_reject
+from events.public.selectors import governorate_names, with_display_relations
 
 SNIPPET_CHARS = 160
 EXCERPT_CONTEXT_CHARS = 280
@@ -438,7 +438,14 @@ class EventAdmin(SimpleHistoryAdmin):
                 request, f"Merged {len(others)} into \u201c{survivor}\u201d (#{survivor.pk}).", messages.SUCCESS
             )
             return None
+        # The editor decides on the texts: each event's description and its sources' sentences, side by side
+        # (place, actors and sources in one query each, whatever the number of events).
         return action_page(
-            self, request, action="merge_events", title="Merge duplicate events", form=form, objects=events,
+            self, request, action="merge_events", title="Merge duplicate events", form=form,
+            objects=with_display_relations(
+                Event.objects.filter(pk__in=[e.pk for e in events])
+                .annotate(n_sources=count_per_row(EventSource.objects.all(), "event"))
+                .order_by("-created_at", "-id")
+            ),
             template="admin/events/event/merge_events.html",
         )

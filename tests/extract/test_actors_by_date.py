@@ -16,8 +16,8 @@ from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
 from events.extract.pipeline import extract
 from events.extract.rules import rules_load
+from events.extract.store import articles_extract
 from events.models import Event
-from events.services.extraction import articles_extract
 from tests.extract.conftest import make_article
 
 BEFORE, AFTER = date(2024, 11, 30), date(2025, 3, 8)

@@ -145,7 +145,7 @@ def shipped():
     from events.extract.gazetteer import gazetteer_from_files
     from events.extract.matcher import Matcher
     from events.extract.pipeline import extract
-    from events.management.commands.eval_extraction import ACTORS_FILE, PLACES_FILE
+    from events.reference import ACTORS_FILE, PLACES_FILE
 
     matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
 

@@ -10,7 +10,7 @@ from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
 from events.extract.pipeline import extract
 from events.extract.rules import rules_load
-from events.services.reference import ACTORS_FILE, PLACES_FILE
+from events.reference import ACTORS_FILE, PLACES_FILE
 from tests.extract.conftest import PUBLISHED
 
 

@@ -17,29 +17,33 @@ def _pages(built) -> dict[str, tuple[str, int]]:
     event = built.events[0]
     middle = built.events[len(built.events) // 2]
     return {
-        # events page + its actor roles + its sources; this week's counts by type; newest statements;
-        # latest weekly summary
-        "dashboard": ("/", 6),
-        # page of 51 rows (place joined) + actor roles + sources; chart: newest matching date + weekly counts;
+        # events page + its actor roles + its sources; this week's counts by type; events and fatalities per
+        # week over the trend's 12 weeks; newest statements; latest weekly summary
+        "dashboard": ("/", 7),
+        # page of 51 rows (place joined) + actor roles + sources; matching events counted with those newer than
+        # the page (one aggregate: "events 51-100 of 1,240"); chart: newest matching date + weekly counts;
         # form choices: actors, places, governorates
-        "timeline": ("/timeline/", 8),
-        # as above, plus the actor's member ids (one recursive CTE) and the place's id and name, minus the
-        # chart's newest-date lookup (the range is given)
+        "timeline": ("/timeline/", 9),
+        # as above, plus the actor's member ids (one recursive CTE), the place's id and name and the
+        # governorate's spelling (given in lower case), minus the chart's newest-date lookup (the range is given)
         "timeline filtered": (
-            "/timeline/?actor=russia&type=Battles&type=Explosions%2FRemote+violence&governorate=Idlib"
+            "/timeline/?actor=russia&type=Battles&type=Explosions%2FRemote+violence&governorate=idlib"
             "&place=saraqib&q=Event&from=2023-01-01&to=2024-12-31",
-            9,
+            11,
         ),
         # as the first page, from the middle of the data
-        "timeline deep": (f"/timeline/?cursor={middle.occurred_on.isoformat()}.{middle.pk}", 8),
+        "timeline deep": (f"/timeline/?cursor={middle.occurred_on.isoformat()}.{middle.pk}", 9),
+        # the page of newer events above the middle (50 rows read oldest-first), same queries
+        "timeline newer": (f"/timeline/?before={middle.occurred_on.isoformat()}.{middle.pk}", 9),
         # first published event date; zone validity dates (for the slider)
         "map": ("/map/?date=2024-02-20&days=30", 2),
         # zones valid on the date, controller joined
         "zones geojson": ("/api/zones.geojson?date=2024-02-20", 1),
         # matching events with a place, place joined, newest first, capped
         "events geojson": ("/api/events.geojson?from=2024-01-01&to=2024-03-01&type=Battles", 1),
-        # one keyset chunk of up to 2000 events + its actor roles + its sources (three queries a chunk)
-        "csv": ("/api/events.csv?governorate=Idlib", 3),
+        # the governorate's spelling; one keyset chunk of up to 2000 events + its actor roles + its sources
+        # (three queries a chunk)
+        "csv": ("/api/events.csv?governorate=Idlib", 4),
         "json": ("/api/events.json", 3),
         # newest 50 events + actor roles + sources
         "atom": ("/events/feed/?type=Battles", 3),
@@ -48,10 +52,13 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "actor": ("/actors/russia/", 12),
         # event (place joined) + actor roles + sources; its statements (speaker and article joined)
         "event": (f"/events/{event.pk}/", 4),
-        # place; its newest events + roles + sources; every zone (point-in-polygon in Python)
-        "place": ("/places/saraqib/", 5),
-        # active actors, parent joined
+        # place; its newest events + roles + sources; every zone (point-in-polygon in Python); the places in a box
+        # around it (capped)
+        "place": ("/places/saraqib/", 6),
+        # active actors, parent joined, each with its published-event and public-statement counts (two correlated
+        # subqueries in the same statement)
         "actor list": ("/actors/", 1),
+        "actor list by events": ("/actors/?sort=events", 1),
     }
 
 
@@ -63,8 +70,8 @@ def _body(response) -> bytes:
 @pytest.mark.parametrize("size", [10, 500])
 @pytest.mark.parametrize(
     "name",
-    ["dashboard", "timeline", "timeline filtered", "timeline deep", "map", "zones geojson", "events geojson", "csv",
-     "json", "atom", "actor", "event", "place", "actor list"],
+    ["dashboard", "timeline", "timeline filtered", "timeline deep", "timeline newer", "map", "zones geojson", "events geojson", "csv",
+     "json", "atom", "actor", "event", "place", "actor list", "actor list by events"],
 )
 def test_query_count_is_constant(client, django_assert_num_queries, size, name):
     built = world(size, start=START)
