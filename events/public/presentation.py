@@ -5,14 +5,14 @@ from events.taxonomy import EventType
 # White badge text on each keeps >= 4.5:1 contrast (riots use dark text instead). A marker must never read as part
 # of the zone under it, so each colour stays at least ZONE_CONTRAST (delta E) from every colour a controller of the
 # shipped reference data is drawn in, as a line and as the zone's translucent fill (tests/pages/test_palettes.py):
-# the zones take red, blue, teal, green, yellow, grey and black, so the events keep to crimson, burnt orange,
+# the zones take red, blue, teal, green, yellow, grey and black, so the events keep to raspberry, burnt orange,
 # magenta, violet, ochre and a dark bottle green.
 TYPE_COLORS: dict[str, str] = {
-    EventType.BATTLES: "#8c0d1f",
+    EventType.BATTLES: "#900038",
     EventType.EXPLOSIONS: "#b84700",
     EventType.VIOLENCE_AGAINST_CIVILIANS: "#b5179e",
-    EventType.PROTESTS: "#5b2c9f",
-    EventType.RIOTS: "#b8860b",
+    EventType.PROTESTS: "#5020a0",
+    EventType.RIOTS: "#c09800",
     EventType.STRATEGIC: "#24573a",
 }
 
