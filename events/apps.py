@@ -16,3 +16,8 @@ class EventsConfig(AppConfig):
         for model in (Actor, Alias, Place):
             post_save.connect(gazetteer_changed, sender=model, dispatch_uid=f"gazetteer-save-{model.__name__}")
             post_delete.connect(gazetteer_changed, sender=model, dispatch_uid=f"gazetteer-delete-{model.__name__}")
+
+        # Public pages, ETags and export files are keyed on the record's version (events/freshness.py).
+        from events.freshness import connect_signals
+
+        connect_signals()

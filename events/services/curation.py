@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actors.models import Statement
+from events.freshness import record_changed
 from events.models import Event, EventActor, EventSource, EventStatus
 
 # simple-history's change-reason column is a CharField(max_length=100).
@@ -64,6 +65,7 @@ def event_publish(event: Event, user: AbstractBaseUser | None) -> Event:
         locked.status = EventStatus.PUBLISHED
         locked.rejection_reason = ""
         _save_reviewed(locked, user, "Published", ["status", "rejection_reason"])
+        record_changed()  # public pages, ETags and export files follow the record
     return locked
 
 
@@ -83,6 +85,7 @@ def event_reject(event: Event, user: AbstractBaseUser | None, reason: str) -> Ev
         locked.status = EventStatus.REJECTED
         locked.rejection_reason = reason
         _save_reviewed(locked, user, f"Rejected: {reason}", ["status", "rejection_reason"])
+        record_changed()
     return locked
 
 
@@ -178,6 +181,7 @@ def event_merge(survivor: Event, others: Iterable[Event], user: AbstractBaseUser
         live_others = [locked[pk] for pk in other_ids]
         _check_merge(live_survivor, live_others)
 
+        record_changed()  # sources, roles and statements move with queryset updates, which send no signal
         _move_sources(live_survivor, live_others)
         _move_actor_roles(live_survivor, live_others)
         Statement.objects.filter(event__in=live_others).update(event=live_survivor)

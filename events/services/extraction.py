@@ -43,6 +43,7 @@ from events.extract.matcher import Matcher
 from events.extract.pipeline import Extraction, extract
 from events.extract.proposals import Proposal
 from events.extract.rules import rules_load
+from events.freshness import record_changed
 from events.models import Article, Event, EventActor, EventSource, EventStatus, Place
 from events.services.bulk import rows_insert
 
@@ -171,6 +172,9 @@ def article_extract(article: Article) -> ExtractReport:
 def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, report: ExtractReport) -> None:
     now = timezone.now()
     with transaction.atomic():
+        # Statements tied to no event are public at once (dashboard, actor pages); multi-row INSERTs send no
+        # signals, so the record's version is bumped here (events/freshness.py).
+        record_changed()
         _proposals_write(results, report)
         _mentions_write(results, Article.actors.through, "actor_id", lambda x: x.actor_ids)
         _mentions_write(results, Article.places.through, "place_id", lambda x: x.place_ids)
