@@ -64,3 +64,13 @@ def fetch_feed(self, feed_id: int) -> dict:
     if report.transient:
         raise FeedTemporarilyUnavailable(report.error)
     return report.as_dict()
+
+
+@shared_task(name="events.tasks.write_full_export")
+def write_full_export(kind: str, version: int) -> dict:
+    """Write the full-record export file of (kind, version), once: the service claims it first (events/exports.py)."""
+    from events.exports import full_export_write
+
+    report = full_export_write(kind, version)
+    return {"kind": kind, "version": version, "written": report.written, "bytes": report.bytes,
+            "seconds": round(report.seconds, 2)}

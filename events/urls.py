@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from events.feeds import events_feed
-from events.views import api, pages, summaries
+from events.views import api, exports, pages, summaries
 
 register_converter(summaries.IsoWeekConverter, "isoweek")
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/events.json", api.events_json, name="events_json"),
     path("api/events.geojson", api.events_geojson, name="events_geojson"),
     path("api/zones.geojson", api.zones_geojson, name="zones_geojson"),
+    path("api/exports/events.<str:kind>", exports.full_export, name="full_export"),
     path("summaries/", summaries.summary_list, name="summary_list"),
     path("summaries/feed/", summaries.SummaryFeed(), name="summary_feed"),
     path("summaries/subscribe/", summaries.subscribe, name="summary_subscribe"),

@@ -133,6 +133,9 @@ else:
 # Anonymous public pages are served from the cache until the record changes (events/page_cache.py); entries also
 # expire after this many seconds, which bounds the cache's size. 0 renders every page.
 PUBLIC_CACHE_SECONDS = env.get_int("PUBLIC_CACHE_SECONDS", 600, minimum=0)
+# Full-record exports (CSV, JSON, GeoJSON) are written here by a worker, once per version of the record, and served
+# from here by the web processes: in docker-compose.yml a volume both services mount (events/exports.py).
+EXPORTS_ROOT = Path(env.get_str("EXPORTS_ROOT") or BASE_DIR / "artifacts" / "exports")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

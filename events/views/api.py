@@ -9,12 +9,13 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from events import selectors
-from events.filters import EventFilters, FilterError, filters_from_request, parse_date
+from events import exports, selectors
+from events.filters import Cursor, EventFilters, FilterError, filters_from_request, parse_date
 from events.models import ActorRole, Event
 
 # ACLED's column names and order, so analysts' existing scripts read our export unchanged.
@@ -33,6 +34,18 @@ def bad_request(exc: FilterError) -> JsonResponse:
 
 def _parse(request: HttpRequest) -> EventFilters:
     return filters_from_request(request.GET)
+
+
+# A page of the JSON API (`limit`, then the `next` link's cursor) holds at most this many events.
+MAX_LIMIT = 1000
+
+
+def _full_record(request: HttpRequest, kind: str) -> HttpResponse | None:
+    """No filter at all is the whole record: a file written by a worker once per version (events/exports.py),
+    never built inside this request."""
+    if request.GET:
+        return None
+    return HttpResponseRedirect(reverse("events:full_export", args=[kind]))
 
 
 def neutralise_formula(value: str) -> str:
@@ -106,19 +119,26 @@ def events_csv(request: HttpRequest) -> HttpResponse:
         filters = _parse(request)
     except FilterError as exc:
         return HttpResponse("Bad filter: " + " ".join(exc.messages), status=400, content_type="text/plain")
-    response = StreamingHttpResponse(_csv_lines(selectors.export_chunks(filters)), content_type="text/csv")
+    full = _full_record(request, "csv")
+    if full is not None:
+        return full
+    response = StreamingHttpResponse(_csv_lines(exports.export_chunks(filters)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 
 
-def _json_lines(chunks: Iterable[list[Event]], filters: EventFilters) -> Iterator[str]:
+def _applied(filters: EventFilters) -> dict[str, Any]:
     applied: dict[str, Any] = {}
     for name, value in filters.params():
         if name in ("type", "sub_type"):
             applied.setdefault(name, []).append(value)
         else:
             applied[name] = value
-    yield '{"filters": ' + json.dumps(applied) + ', "events": ['
+    return applied
+
+
+def _json_lines(chunks: Iterable[list[Event]], filters: EventFilters) -> Iterator[str]:
+    yield '{"filters": ' + json.dumps(_applied(filters)) + ', "events": ['
     first = True
     for chunk in chunks:
         for event in chunk:
@@ -133,8 +153,37 @@ def events_json(request: HttpRequest) -> HttpResponse:
         filters = _parse(request)
     except FilterError as exc:
         return bad_request(exc)
-    return StreamingHttpResponse(_json_lines(selectors.export_chunks(filters), filters),
+    if "limit" in request.GET:
+        return _json_page(request, filters)
+    full = _full_record(request, "json")
+    if full is not None:
+        return full
+    return StreamingHttpResponse(_json_lines(exports.export_chunks(filters), filters),
                                  content_type="application/json")
+
+
+def _json_page(request: HttpRequest, filters: EventFilters) -> HttpResponse:
+    """One page of `limit` events, newest first, and the URL of the next (a keyset cursor), as ACLED's API pages:
+    a client walks a record of any size in requests of bounded cost. Three queries."""
+    raw = request.GET.getlist("limit")
+    if len(raw) != 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= MAX_LIMIT:
+        return JsonResponse({"error": "Bad limit", "messages": [f"'limit' must be one whole number from 1 to "
+                                                                f"{MAX_LIMIT}."]}, status=400)
+    limit = int(raw[0])
+    chunk = next(exports.export_chunks(filters, chunk=limit + 1), [])
+    next_url = None
+    if len(chunk) > limit:
+        chunk = chunk[:limit]
+        last = chunk[-1]
+        after = filters.querystring(cursor=Cursor(last.occurred_on, last.pk))
+        next_url = f"{request.path}?{after}&limit={limit}"
+    return JsonResponse({
+        "filters": _applied(filters),
+        "limit": limit,
+        "count": len(chunk),
+        "next": next_url,
+        "events": [export_record(event) for event in chunk],
+    })
 
 
 @require_GET

@@ -124,11 +124,10 @@ def test_no_cache_when_every_page_needs_a_login(client, built, settings, django_
 
 def test_writes_in_one_transaction_bump_the_version_once_more_on_commit(db, django_capture_on_commit_callbacks):
     before = freshness.version()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            for n in range(3):
-                Actor.objects.create(name=f"Bulk actor {n}", slug=f"bulk-actor-{n}", kind=ActorKind.MILITIA)
-            during = freshness.version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for n in range(3):
+            Actor.objects.create(name=f"Bulk actor {n}", slug=f"bulk-actor-{n}", kind=ActorKind.MILITIA)
+        during = freshness.version()
     # At once (the writer's next read is fresh), then once per version kind at commit, however many rows.
     assert during > before
     assert len(callbacks) == 2

@@ -40,7 +40,9 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "events geojson": ("/api/events.geojson?from=2024-01-01&to=2024-03-01&type=Battles", 1),
         # one keyset chunk of up to 2000 events + its actor roles + its sources (three queries a chunk)
         "csv": ("/api/events.csv?governorate=Idlib", 3),
-        "json": ("/api/events.json", 3),
+        "json": ("/api/events.json?type=Battles", 3),
+        # one page of the JSON API: the same three queries for limit + 1 rows (the extra row says there is a next)
+        "json page": ("/api/events.json?limit=100", 3),
         # newest 50 events + actor roles + sources
         "atom": ("/events/feed/?type=Battles", 3),
         # actor (parent joined); member ids (CTE); aliases; members; statements of actor and members; zones it
@@ -64,7 +66,7 @@ def _body(response) -> bytes:
 @pytest.mark.parametrize(
     "name",
     ["dashboard", "timeline", "timeline filtered", "timeline deep", "map", "zones geojson", "events geojson", "csv",
-     "json", "atom", "actor", "event", "place", "actor list"],
+     "json", "json page", "atom", "actor", "event", "place", "actor list"],
 )
 def test_query_count_is_constant(client, django_assert_num_queries, size, name):
     built = world(size, start=START)
