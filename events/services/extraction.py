@@ -171,10 +171,8 @@ def article_extract(article: Article) -> ExtractReport:
 # --- Writes ---------------------------------------------------------------------------------------------------------
 def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, report: ExtractReport) -> None:
     now = timezone.now()
+    sources_before = report.sources_attached
     with transaction.atomic():
-        # Statements tied to no event are public at once (dashboard, actor pages); multi-row INSERTs send no
-        # signals, so the record's version is bumped here (events/freshness.py).
-        record_changed()
         _proposals_write(results, report)
         _mentions_write(results, Article.actors.through, "actor_id", lambda x: x.actor_ids)
         _mentions_write(results, Article.places.through, "place_id", lambda x: x.place_ids)
@@ -192,6 +190,8 @@ def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, repo
         event_of_sentence = _events_write(results, gazetteer, report)
         _statements_write(statements, _event_of_statement(results, event_of_sentence), report,
                           lambda pair: pair in tied)
+        if report.sources_attached != sources_before:
+            record_changed()  # a report joining an event may join a published one: its sources are public
     report.articles += len(results)
     report.relevant += sum(1 for _, x in results if x.relevant)
 
@@ -361,6 +361,10 @@ def _statements_write(
                                                         for f, v in zip(_STATEMENT_FIELDS, values, strict=True)}))
     # text_key is computed above (Statement.save() is not called); the constraint makes a racing insert a no-op.
     rows_insert(Statement, ("article", "text", "text_key", "created_at", *_STATEMENT_FIELDS), new)
+    if new or changed:
+        # Statements tied to no event are public at once (dashboard, actor pages), and multi-row INSERTs send no
+        # signals: the record's version moves here (events/freshness.py). Candidates alone never move it.
+        record_changed()
     if changed:
         Statement.objects.bulk_update(changed, list(_STATEMENT_FIELDS))
     report.statements += len(new)

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.selectors import actor_choices
 from events import selectors
+from events.filter_options import form_options
 from events.filters import EventFilters, FilterError, filters_from_request, parse_date
-from events.models import EventStatus, Place
+from events.models import EventStatus
 from events.presentation import TYPE_COLORS
 from events.taxonomy import SUB_EVENT_TYPES, EventType
 
@@ -66,13 +66,12 @@ def _type_options() -> list[dict]:
     ]
 
 
-def _filter_form_context() -> dict:
-    """Choices for the filter form: three small queries over reference tables (actors, places), not events."""
+def _filter_form_context(filters: EventFilters) -> dict:
+    """Choices for the filter form: the long lists are rendered once per state of the reference data (three small
+    queries over actors and places when it changes, none otherwise: events/filter_options.py)."""
     return {
         "type_options": _type_options(),
-        "actor_options": actor_choices(),
-        "place_options": list(Place.objects.order_by("name").values_list("slug", "name")),
-        "governorate_options": selectors.governorate_names(),
+        **form_options(filters.actor, filters.place, filters.governorate),
     }
 
 
@@ -91,7 +90,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "chart_data": chart.as_chart_data(),
         "query": filters.querystring(),
         "next_query": filters.querystring(cursor=page.next_cursor) if page.next_cursor else "",
-        **_filter_form_context(),
+        **_filter_form_context(filters),
     }
     return render(request, "events/timeline.html", context)
 

@@ -21,7 +21,7 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         # latest weekly summary
         "dashboard": ("/", 6),
         # page of 51 rows (place joined) + actor roles + sources; chart: newest matching date + weekly counts;
-        # form choices: actors, places, governorates
+        # form choices: actors, places, governorates (once per reference version: the first request after a change)
         "timeline": ("/timeline/", 8),
         # as above, plus the actor's member ids (one recursive CTE) and the place's id and name, minus the
         # chart's newest-date lookup (the range is given)
@@ -76,3 +76,22 @@ def test_query_count_is_constant(client, django_assert_num_queries, size, name):
         body = _body(response)  # streaming exports run their queries while being read
     assert response.status_code == 200, body[:500]
     assert len(body) > 200
+
+
+@pytest.mark.django_db
+def test_the_filter_form_costs_no_query_until_the_reference_data_changes(client, django_assert_num_queries, settings):
+    """The timeline rendered again (page cache off): the form's option lists come from the cache; an actor added
+    (the admin's save) brings back the three reference queries once, and the new actor is offered."""
+    from actors.models import Actor, ActorKind
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    world(10, start=START)
+    client.get("/timeline/")
+    # the actor's member ids (CTE); page + roles + sources; chart: newest date + weekly counts
+    with django_assert_num_queries(6):
+        html = client.get("/timeline/?actor=russia").content.decode()
+    assert '<option value="russia" selected>' in html
+    Actor.objects.create(name="Newly listed brigade", slug="newly-listed", kind=ActorKind.MILITIA)
+    with django_assert_num_queries(8):
+        html = client.get("/timeline/").content.decode()
+    assert '<option value="newly-listed">Newly listed brigade</option>' in html
