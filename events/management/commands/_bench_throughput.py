@@ -106,20 +106,37 @@ class UrlResult:
 HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
 
 
-def get(port: int, url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, int]:
-    """One GET on a new loopback connection; (status, body length)."""
+def get_full(port: int, url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[
+    int, int, dict[str, str]
+]:
+    """One GET on a new loopback connection; (status, body length, response headers)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", url, headers={**HEADERS, **(headers or {})})
         response = conn.getresponse()
-        return response.status, len(response.read())
+        return response.status, len(response.read()), dict(response.getheaders())
     finally:
         conn.close()
 
 
-def drive(port: int, name: str, url: str, clients: int, seconds: float, cap: int, worker_pids: list[int],
-          db_pids: list[int]) -> UrlResult:
-    """``clients`` threads request ``url`` until ``seconds`` have passed or ``cap`` requests were sent."""
+def get(port: int, url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, int]:
+    status, size, _headers = get_full(port, url, headers, timeout)
+    return status, size
+
+
+@dataclass
+class Target:
+    """A URL to drive, with the request headers to send and the status that counts as an answer."""
+
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+
+
+def drive(port: int, name: str, target: Target, clients: int, seconds: float, cap: int, worker_pids: list[int],
+          database: str) -> UrlResult:
+    """``clients`` threads request the target until ``seconds`` have passed or ``cap`` requests were sent."""
+    url = target.url
     result = UrlResult(name, url)
     lock = threading.Lock()
     budget = iter(range(cap))
@@ -129,8 +146,8 @@ def drive(port: int, name: str, url: str, clients: int, seconds: float, cap: int
         while time.monotonic() < deadline and next(budget, None) is not None:
             started = time.perf_counter()
             try:
-                status, size = get(port, url)
-                error = "" if status == 200 else f"HTTP {status}"
+                status, size = get(port, url, target.headers)
+                error = "" if status == target.status else f"HTTP {status}"
             except OSError as exc:
                 error, size = type(exc).__name__, 0
             elapsed = (time.perf_counter() - started) * 1000
@@ -142,7 +159,9 @@ def drive(port: int, name: str, url: str, clients: int, seconds: float, cap: int
                     result.body_bytes = size
 
     web_before = sum(process_cpu_seconds(pid) for pid in worker_pids)
-    db_before = sum(process_cpu_seconds(pid) for pid in db_pids)
+    # Backends come and go (persistent connections are renewed): those present at the end that were not at the
+    # start were born during the stretch and count whole.
+    db_before = {pid: process_cpu_seconds(pid) for pid in backend_pids(database)}
     started = time.monotonic()
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
@@ -151,7 +170,7 @@ def drive(port: int, name: str, url: str, clients: int, seconds: float, cap: int
         thread.join()
     result.seconds = time.monotonic() - started
     result.cpu_web = sum(process_cpu_seconds(pid) for pid in worker_pids) - web_before
-    result.cpu_db = sum(process_cpu_seconds(pid) for pid in db_pids) - db_before
+    result.cpu_db = sum(process_cpu_seconds(pid) - db_before.get(pid, 0.0) for pid in backend_pids(database))
     return result
 
 
@@ -203,8 +222,28 @@ TARGET_PAGES = ("timeline", "timeline filtered", "dashboard", "actor page", "pla
 TARGET_GEOJSON = ("zones geojson", "events geojson (30 days)")
 
 
+def time_full_exports(command, workdir: Path) -> None:
+    """What the export job costs: each full-record file written in this process, as a worker writes it."""
+    from django.conf import settings
+
+    from events import freshness
+    from events.exports import full_export_write
+
+    settings.EXPORTS_ROOT = workdir / "exports"
+    version = freshness.version() + 1  # never a version a deployment sharing this cache has written
+    worst = 0.0
+    for kind in ("csv", "json", "geojson"):
+        report = full_export_write(kind, version)
+        worst = max(worst, report.cpu_seconds)
+        command.stdout.write(
+            f"full export {kind:<8}{report.bytes / 1e6:>8.1f} MB in {report.seconds:>6.2f}s wall, "
+            f"{report.cpu_seconds:.2f}s CPU of the worker process"
+        )
+    command.stdout.write(f"worst_full_export_cpu_s={worst:.2f}")
+
+
 def run_throughput(command, *, events: int, per_day: int, seed: int, keep: bool, seconds: float, clients: int,
-                   rounds: int, cap: int) -> None:
+                   rounds: int, cap: int, page_cache: bool = True, exports: bool = True) -> None:
     """Scratch database, gunicorn with 2 workers, then each URL driven in turn; prints the table and the last line."""
     import logging
     import shutil
@@ -237,6 +276,8 @@ def run_throughput(command, *, events: int, per_day: int, seed: int, keep: bool,
             cursor.execute("VACUUM ANALYZE")
             cursor.execute("CHECKPOINT")
         command.stdout.write(f"{events} events written in {time.perf_counter() - started:.1f}s; collecting static ...")
+        if exports:
+            time_full_exports(command, workdir)
         static = childprocs.collect_static(workdir / "static")
         env = {
             "DJANGO_DEBUG": "0",
@@ -246,34 +287,40 @@ def run_throughput(command, *, events: int, per_day: int, seed: int, keep: bool,
             "DJANGO_STATIC_ROOT": str(static),
             # The access log line is written (a production cost) but not shown.
             "LOG_LEVEL": "WARNING",
+            # --no-page-cache: every page rendered (what a visit right after a change of the record costs).
+            "PUBLIC_CACHE_SECONDS": "600" if page_cache else "0",
         }
         port = childprocs.free_port()
         web = childprocs.start_gunicorn(port, workdir / "gunicorn.log", env, workers=2)
         urls = throughput_urls(data, static)
+        targets = {name: Target(url) for name, url in urls.items()}
         for name, url in urls.items():  # warm both workers (and fail early on a broken page)
             for _ in range(4):
-                status, _size = get(port, url)
+                status, _size, headers = get_full(port, url)
                 if status != 200:
                     raise CommandError(f"{name}: {url} answered {status}")
+            if name == "timeline":
+                # A browser coming back: If-None-Match with the tag it was given, answered 304 with no body.
+                targets["timeline, revalidated"] = Target(url, {"If-None-Match": headers.get("ETag", "")}, 304)
         workers = children_of(web.pid)
-        db_pids = backend_pids(scratch)
         command.stdout.write(
             f"gunicorn ({len(workers)} workers) on 127.0.0.1:{port}, "
-            f"cache: {'Redis' if settings.REDIS_URL else 'local memory'}"
+            f"cache: {'Redis' if settings.REDIS_URL else 'local memory'}, "
+            f"page cache {'on' if page_cache else 'OFF (every page rendered)'}"
             f"; {clients} connections, {rounds} rounds of {seconds:.0f}s per URL (at most {cap} requests); "
             f"load average before: {os.getloadavg()[0]:.1f}"
         )
         per_round: list[dict[str, UrlResult]] = []
         for n in range(rounds):
-            results = {name: drive(port, name, url, clients, seconds, cap, workers, db_pids)
-                       for name, url in urls.items()}
+            results = {name: drive(port, name, target, clients, seconds, cap, workers, scratch)
+                       for name, target in targets.items()}
             per_round.append(results)
             command.stdout.write(f"--- round {n + 1} (load average {os.getloadavg()[0]:.1f})")
             for line in report_lines(list(results.values())):
                 command.stdout.write(line)
         merged = []
-        for name, url in urls.items():
-            total = UrlResult(name, url)
+        for name, target in targets.items():
+            total = UrlResult(name, target.url)
             for results in per_round:
                 r = results[name]
                 total.seconds += r.seconds

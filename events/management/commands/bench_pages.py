@@ -186,13 +186,17 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=4, help="--throughput: concurrent connections")
         parser.add_argument("--rounds", type=int, default=2, help="--throughput: passes over the URLs")
         parser.add_argument("--max-requests", type=int, default=20000, help="--throughput: cap per URL and round")
+        parser.add_argument("--no-page-cache", action="store_true",
+                            help="--throughput: render every page (PUBLIC_CACHE_SECONDS=0), the cost after a change")
+        parser.add_argument("--no-exports", action="store_true", help="--throughput: skip timing the export job")
 
     def handle(self, *args, events: int, per_day: int, requests: int, seed: int, keep: bool, **options) -> None:
         if options["throughput"]:
             from events.management.commands._bench_throughput import run_throughput
 
             run_throughput(self, events=events, per_day=per_day, seed=seed, keep=keep, seconds=options["seconds"],
-                           clients=options["clients"], rounds=options["rounds"], cap=options["max_requests"])
+                           clients=options["clients"], rounds=options["rounds"], cap=options["max_requests"],
+                           page_cache=not options["no_page_cache"], exports=not options["no_exports"])
             return
         if events < 2 * BASELINE:
             raise CommandError(f"--events must be at least {2 * BASELINE}.")
