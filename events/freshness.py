@@ -30,7 +30,8 @@ from django.db import connection, transaction
 
 RECORD = "record"
 REFERENCE = "reference"
-_KEYS = {RECORD: "idlib:version:record", REFERENCE: "idlib:version:reference"}
+RECORD_KEY = "idlib:version:record"
+_KEYS = {RECORD: RECORD_KEY, REFERENCE: "idlib:version:reference"}
 
 
 def _now_us() -> int:

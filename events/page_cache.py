@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,10 +60,11 @@ def _view_name(request: HttpRequest) -> str:
     return match.view_name
 
 
-class PublicCacheMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
+def _key(version: int, digest: str) -> str:
+    return f"idlib:page:{version:x}:{digest}"
 
+
+class PublicCacheMiddleware:
     @staticmethod
     def _eligible(request: HttpRequest) -> bool:
         return (
@@ -71,21 +73,39 @@ class PublicCacheMiddleware:
             and not settings.SITE_LOGIN_REQUIRED
         )
 
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        # The version this process saw last: the version and the page stored under it are read in one round trip
+        # (MGET), and only when the version has moved is the page read again under the new one.
+        self.last_version: int | None = None
+
+    def _lookup(self, digest: str, caching: bool) -> tuple[int, Any]:
+        guess = self.last_version
+        if guess is None or not caching:
+            version, entry = freshness.version(), None
+        else:
+            found = cache.get_many([freshness.RECORD_KEY, _key(guess, digest)])
+            stored = found.get(freshness.RECORD_KEY)
+            version = int(stored) if stored is not None else freshness.version()
+            entry = found.get(_key(guess, digest)) if version == guess else None
+        if caching and version != guess:
+            entry = cache.get(_key(version, digest))
+        self.last_version = version
+        return version, entry
+
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not self._eligible(request):
             return self.get_response(request)
-        version = freshness.version()
         digest = _digest(request)
+        caching = settings.PUBLIC_CACHE_SECONDS > 0
+        version, entry = self._lookup(digest, caching)
         etag = f'"{version:x}-{digest}"'
         modified = freshness.last_modified(version)
         conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
-        if conditional and _view_name(request) in CACHEABLE_VIEWS:
+        if conditional and (entry is not None or _view_name(request) in CACHEABLE_VIEWS):
             answer = get_conditional_response(request, etag=etag, last_modified=modified)
             if answer is not None:  # 304 Not Modified: the view does not run
                 return _with_validators(answer, etag, modified)
-        key = f"idlib:page:{version:x}:{digest}"
-        caching = settings.PUBLIC_CACHE_SECONDS > 0
-        entry = cache.get(key) if caching else None
         if entry is not None:
             return _with_validators(_rebuild(entry), etag, modified)
         response = self.get_response(request)
@@ -93,7 +113,7 @@ class PublicCacheMiddleware:
             return response
         _with_validators(response, etag, modified)
         if caching and not response.streaming and len(response.content) <= MAX_BODY:
-            cache.set(key, _entry(response), settings.PUBLIC_CACHE_SECONDS)
+            cache.set(_key(version, digest), _entry(response), settings.PUBLIC_CACHE_SECONDS)
         return response
 
 

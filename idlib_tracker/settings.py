@@ -124,7 +124,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.get_url("REDIS_URL", ("redis", "rediss"))
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's backend, keeping one redis-py client per pool (idlib_tracker/redis_cache.py).
+    CACHES = {"default": {"BACKEND": "idlib_tracker.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # The embedded default is one process (runserver, eager Celery), so local memory is shared by everything that
     # writes and reads; room for a few hundred cached pages next to the locks.
