@@ -60,6 +60,11 @@ def _view_name(request: HttpRequest) -> str:
     return match.view_name
 
 
+def _start_of_today() -> int:
+    now = timezone.localtime()
+    return int(now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp())
+
+
 def _key(version: int, digest: str) -> str:
     return f"idlib:page:{version:x}:{digest}"
 
@@ -100,7 +105,8 @@ class PublicCacheMiddleware:
         caching = settings.PUBLIC_CACHE_SECONDS > 0
         version, entry = self._lookup(digest, caching)
         etag = f'"{version:x}-{digest}"'
-        modified = freshness.last_modified(version)
+        # Pages say "this week" and default to today: a new day is a change even when the record has none.
+        modified = max(freshness.last_modified(version), _start_of_today())
         conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         if conditional and (entry is not None or _view_name(request) in CACHEABLE_VIEWS):
             answer = get_conditional_response(request, etag=etag, last_modified=modified)
