@@ -111,8 +111,8 @@ FOUNDING_ARTICLE_ACTORS = [
     ("Vladimir Putin", "vladimir-putin", "russia"),
     ("Putin", "vladimir-putin", "russia"),
     ("Russian Federation", "russia", None),
-    ("Nusra Front", "hayat-tahrir-al-sham", None),
-    ("Al-Nusra Front", "hayat-tahrir-al-sham", None),
+    ("Nusra Front", "jabhat-al-nusra", None),
+    ("Al-Nusra Front", "jabhat-al-nusra", None),
     ("Hayat Tahrir al-Sham", "hayat-tahrir-al-sham", None),
     ("HTS", "hayat-tahrir-al-sham", None),
     ("Islamic State of Iraq and the Levant", "islamic-state", None),
@@ -123,7 +123,7 @@ FOUNDING_ARTICLE_ACTORS = [
     ("Steven Mnuchin", "steven-mnuchin", "united-states"),
     ("Assad regime", "syrian-government", "syria"),
     ("Assad's government", "syrian-government", "syria"),
-    ("government forces", "syrian-government", "syria"),
+    ("government forces", "syrian-arab-army", "syrian-government"),
     ("Iran", "iran", None),
     ("Rouhani", "hassan-rouhani", "iran"),
     ("Erdoğan", "recep-tayyip-erdogan", "turkey"),
@@ -150,9 +150,10 @@ def test_every_actor_of_the_founding_article_resolves_through_its_alias():
     assert not wrong
     # Members roll up to their state: Zakharova -> Russian Foreign Ministry -> Russia.
     assert _actor("Zakharova").parent.parent.slug == "russia"
-    # The older and other names of HTS and ISIL are one actor each.
-    for name in ["Jabhat al-Nusra", "al-Nusra Front", "Jabhat Fatah al-Sham", "Tahrir al-Sham"]:
-        assert _actor(name).slug == "hayat-tahrir-al-sham", name
+    # The other names of HTS, of its predecessor the Nusra Front, and of ISIL are one actor each.
+    for name in ["Jabhat al-Nusra", "al-Nusra Front", "Jabhat Fatah al-Sham"]:
+        assert _actor(name).slug == "jabhat-al-nusra", name
+    assert _actor("Tahrir al-Sham").slug == "hayat-tahrir-al-sham"
     for name in ["Daesh", "Islamic State of Iraq and Syria", "ISIS"]:
         assert _actor(name).slug == "islamic-state", name
     hts = Actor.objects.get(slug="hayat-tahrir-al-sham")
@@ -212,7 +213,7 @@ def test_an_alias_already_owned_by_another_actor_stops_the_actor_load_and_writes
     data = read_json(ACTORS_FILE)
     with pytest.raises(ReferenceDataError) as error:
         actor_gazetteer_load(data)
-    assert any("'Nusra Front' already belongs to" in m and "hayat-tahrir-al-sham" in m for m in error.value.messages)
+    assert any("'Nusra Front' already belongs to" in m and "jabhat-al-nusra" in m for m in error.value.messages)
     assert list(Actor.objects.values_list("slug", flat=True)) == [squatter.slug]
 
 

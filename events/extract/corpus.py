@@ -158,25 +158,38 @@ def _as_gold(record: dict) -> dict:
     return gold
 
 
-def agreement(first: dict[str, dict], second: dict[str, dict], corpus: dict[str, CorpusArticle]) -> Evaluation:
-    """One coder's labels scored against another's, with extraction's own measure (the first coder is the gold)."""
+def agreement(
+    first: dict[str, dict], second: dict[str, dict], corpus: dict[str, CorpusArticle], matcher: Matcher,
+) -> Evaluation:
+    """One coder's labels scored against another's, with extraction's own measure (the first coder is the gold).
+    Names outside the gazetteer count as labels of their own, so two coders who wrote down the same unlisted
+    name agree."""
     evaluation = Evaluation()
+    names = _name_index(matcher.gazetteer)
     for unit_id, other in second.items():
         if unit_id not in first:
             continue
         text = fold_key(corpus[unit_id].text)
-        statements = [(s.get("speaker"), _said_around(text, s["contains"])) for s in other.get("statements", [])]
+        gold, other = _with_unlisted(_resolved(_as_gold(first[unit_id]), names)), _resolved(_as_gold(other), names)
+        other = _with_unlisted(other)
         prediction = Prediction(
             relevant=other["relevant"], actors=set(other["actors"]), places=set(other["places"]),
-            statements=statements,
+            statements=[(s.get("speaker"), _said_around(text, s["contains"])) for s in other["statements"]],
             events=[(e["event_type"], e["sub_event_type"], (e.get("place") or [None])[0]) for e in other["events"]],
             event_actor1=[e.get("actor1") for e in other["events"]],
             event_fatalities=[e.get("fatalities") for e in other["events"]],
         )
-        gold = _as_gold(first[unit_id])
-        gold = {**gold, "statements": [{k: v for k, v in s.items() if k != "event"} for s in gold["statements"]]}
         score_article(gold["id"], gold, prediction, evaluation)
     return evaluation
+
+
+def _with_unlisted(record: dict) -> dict:
+    record = dict(record)
+    for kind in ("actors", "places"):
+        unlisted = [item["name"] if isinstance(item, dict) else item for item in record.get(f"{kind}_unlisted", [])]
+        record[kind] = list(record[kind]) + [f"unlisted:{fold_key(name)}" for name in unlisted if name]
+        record[f"{kind}_unlisted"] = []
+    return record
 
 
 def _said_around(folded_text: str, phrase: str) -> str:

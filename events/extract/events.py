@@ -16,7 +16,7 @@ the same rule, place and date, or a follow-up sentence that names no place or da
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -36,6 +36,7 @@ _keyword_key = lru_cache(maxsize=4096)(fold_key)  # keywords recur across articl
 _BY = re.compile(r"(?:^|\s)by(?:\s+the)?\s+$", re.IGNORECASE)
 # News outlets report events; "ANKARA (Anadolu Agency) - ..." does not make the agency a party to them.
 _REPORTER_KINDS = frozenset({"media"})
+_BYSTANDER_KINDS = frozenset({"media", "ngo", "international_org"})
 # A wire dateline ("REYHANLI, Turkey (AFP) - "): where the story was filed, not who acted.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]+(?:,\s*[A-Z][\w .'-]{0,40})?\s*(?:\([^()]{1,60}\)\s*)?[-\u2013\u2014]\s")
 # "Fighting broke out between A and B": both are parties, in the order named.
@@ -153,14 +154,32 @@ class _Typist:
             for m in places
         ):
             return False
-        return len({m.target for m in reading.actors}) >= rule.min_actors
+        actors = reading.actors
+        if rule.roles == "parties":
+            # The parties to talks or a clash are named in the keyword's clause: "after four hours of talks in
+            # Sochi, Putin said the zone would run between rebels and government troops" is no rebel-army talk.
+            # "a deal between HTS, Iran and Russia": a list right after the keyword runs on past its commas.
+            end = clause[1]
+            if _BETWEEN.match(text[trigger.end - sentence.start:].lstrip().lower()):
+                end = sentence.end
+            actors = [m for m in actors if clause[0] <= m.start and m.end <= end]
+        return len({m.target for m in actors}) >= rule.min_actors
 
     def roles(self, reading: _Reading, sentence: Sentence) -> list[tuple[int, str]]:
-        trigger = reading.trigger
         seen: dict[int, Mention] = {}
         for mention in reading.actors:
             seen.setdefault(mention.target, mention)
         ordered = list(seen.values())
+        if reading.rule.event_type in self.rules.violent_types:
+            # Who reports, rescues or counts takes no side in violence: "photo provided by the Civil Defence",
+            # "the Observatory said" are never actor1 or actor2 of a strike.
+            bystanders = [m for m in ordered if self.gazetteer.actors[m.target].kind in _BYSTANDER_KINDS]
+            ordered = [m for m in ordered if m not in bystanders]
+            return self._sides(reading, sentence, ordered) + [(m.target, ActorRole.ASSOCIATED) for m in bystanders]
+        return self._sides(reading, sentence, ordered)
+
+    def _sides(self, reading: _Reading, sentence: Sentence, ordered: list[Mention]) -> list[tuple[int, str]]:
+        trigger = reading.trigger
         after_text = sentence.text[trigger.end - sentence.start:].lstrip().lower()
         if reading.rule.roles == "parties" or _BETWEEN.match(after_text):
             # Civilians are no side of a clash or a party to a deal: they stay associated.
@@ -442,18 +461,10 @@ def events_find(
             continue
         candidate = _candidate(best, sentence, places, dates_by_sentence[sentence.index], primary_place, venue,
                                typist)
-        target = _merge_target(found, candidate)
-        if target is None:
-            found.append(candidate)
-            continue
-        _add_sentence(target, sentence, candidate.actors)
-        if target.fatalities is None:
-            target.fatalities = candidate.fatalities
-        if candidate.dated and not target.dated:
-            target.occurred_on, target.date_precision, target.dated = (
-                candidate.occurred_on, candidate.date_precision, True
-            )
-        target.confidence = round(min(0.95, max(target.confidence, candidate.confidence) + 0.05), 2)
+        if candidate.dated and (published - candidate.occurred_on).days > rules.background_horizon_days:
+            continue  # told as context: "the 2013 attack on Ghouta", "air strikes in September" in a June story
+        for each in _per_place(candidate, best, sentence, places, gazetteer, rules):
+            _keep(found, each, sentence)
     found = _nested_joined(found, gazetteer)
     # "Rebels pulled out of Khan Shaykhun" is part of "troops recaptured Khan Shaykhun", not a second event.
     kept = [
@@ -466,6 +477,74 @@ def events_find(
         place_slug = gazetteer.places[candidate.place_id].slug if candidate.place_id else "-"
         candidate.key = f"{candidate.rule_id}|{place_slug}|{candidate.occurred_on.isoformat()}"[:200]
     return kept
+
+
+def _keep(found: list[EventCandidate], candidate: EventCandidate, sentence: Sentence) -> None:
+    target = _merge_target(found, candidate)
+    if target is None:
+        found.append(candidate)
+        return
+    _add_sentence(target, sentence, candidate.actors)
+    if target.fatalities is None:
+        target.fatalities = candidate.fatalities
+    if candidate.dated and not target.dated:
+        target.occurred_on, target.date_precision, target.dated = (
+            candidate.occurred_on, candidate.date_precision, True
+        )
+    target.confidence = round(min(0.95, max(target.confidence, candidate.confidence) + 0.05), 2)
+
+
+def _per_place(
+    candidate: EventCandidate, reading: _Reading, sentence: Sentence, places: list[Mention], gazetteer: Gazetteer,
+    rules: Rules,
+) -> list[EventCandidate]:
+    """Violence happens in Syria, one event per town: "air strikes on the towns of Kafr Takharim, Kafr Nabl and
+    Saraqib" are three events (their shared toll belongs to none of them alone), and a strike "in Washington" is
+    the statement's venue, not the strike's place."""
+    if candidate.event_type not in rules.violent_types:
+        return [candidate]
+    home = rules.relevance["syria_country"]
+    clause = _listed([m for m in places if reading.clause[0] <= m.start and m.end <= reading.clause[1]], places,
+                     sentence)
+    towns = list(dict.fromkeys(
+        m.target for m in clause
+        if gazetteer.places[m.target].country == home and gazetteer.places[m.target].kind in _TOWN_KINDS
+        and m.scope != "region"
+    ))
+    if candidate.place_id is not None and gazetteer.places[candidate.place_id].country != home:
+        syrian = [m.target for m in places if gazetteer.places[m.target].country == home]
+        candidate.place_id = syrian[0] if syrian else None
+        candidate.placed = bool(syrian)
+    if len(towns) < 2 or candidate.place_id not in towns:
+        return [candidate]
+    first = min(m.start for m in clause if m.target in towns)
+    if " between " in f" {sentence.text[reading.clause[0] - sentence.start:first - sentence.start].lower()}":
+        return [candidate]  # "on the road between Sarmada and Dana": one place between two
+    return [
+        replace(candidate, place_id=town, fatalities=None, actors=list(candidate.actors),
+                sentences=list(candidate.sentences))
+        for town in towns
+    ]
+
+
+_TOWN_KINDS = frozenset({"city", "town", "village"})
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s*$")
+
+
+def _listed(clause: list[Mention], places: list[Mention], sentence: Sentence) -> list[Mention]:
+    """The clause's places and the rest of a list they open: "struck Kafr Nabl, Khan Shaykhun and Hass" runs past
+    the commas that end a clause."""
+    if not clause:
+        return clause
+    listed = list(clause)
+    for mention in places:
+        if mention.start <= listed[-1].start:
+            continue
+        gap = sentence.text[listed[-1].end - sentence.start:mention.start - sentence.start]
+        if not _LIST_GAP.match(gap):
+            break
+        listed.append(mention)
+    return listed
 
 
 def _nested_joined(found: list[EventCandidate], gazetteer: Gazetteer) -> list[EventCandidate]:

@@ -115,6 +115,8 @@ class Rules:
     negations: re.Pattern[str]
     negation_window: int
     violent_types: frozenset[str]
+    # A happening dated more than this many days before the article is context, not news (docs/coding-guide.md).
+    background_horizon_days: int
     fatality_patterns: tuple[re.Pattern[str], ...]
     fatality_cues: re.Pattern[str] | None  # a toll pattern can match only where one of these word starts is
     number_words: dict[str, int]
@@ -322,6 +324,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         negations=phrases_pattern(events["negations"]),
         negation_window=int(events.get("negation_window_words", 6)),
         violent_types=frozenset(events["violent_types"]),
+        background_horizon_days=int(events.get("background_horizon_days", 7)),
         fatality_patterns=fatality_patterns,
         plural_heads=frozenset(w.lower() for w in events.get("plural_heads", ())),
         anaphors=_anaphors(events.get("anaphors", {}), event_rules, "event_rules.json"),

@@ -284,7 +284,7 @@ class _Reader:
             return self._described(head)
         trailing = [t for t in head if base + t.start >= inside[-1].end]
         if not trailing:
-            return None  # the name ends inside the last word ("SANAs" for "SANA's"): no speaker is safer
+            return None  # the name is the whole phrase ("The U.N. says"): no speaker is safer than a guess
         if any(t.text[:1].isupper() for t in trailing):
             return None  # "Russia's ambassador Vassily Nebenzia": an unknown name is the speaker
         actor_id = inside[-1].target

@@ -312,3 +312,9 @@ def test_the_group_is_not_the_monitor_that_reported_on_it(shipped):
     )
     # "The group" is the faction, which the gazetteer does not know; the monitor only reported.
     assert [s for s, _, _ in shipped(body)] == ["sohr", None]
+
+
+def test_a_speaker_whose_name_ends_the_speaker_phrase_reads_without_a_crash(shipped):
+    # From a real wire story: "The U.N." as the speaker phrase once crashed the speaker reader (and so ingestion).
+    found = shipped("The U.N. says 200000 people have been killed since 2011 in Syrias civil war.")
+    assert [speaker for speaker, _, _ in found] in ([None], [])

@@ -90,7 +90,7 @@ class Command(BaseCommand):
         records = annotations_load(Path(real))
         if agreement:
             overlap = annotations_load(Path(real), prefix="overlap_")
-            result = coders_agreement(records, overlap, articles)
+            result = coders_agreement(records, overlap, articles, matcher)
             self._report("agreement", result, mistakes, result.real_summary())
         for name, unit_ids in split_load(Path(real)).items():
             result = evaluate_real(records, unit_ids, articles, matcher)
