@@ -149,3 +149,19 @@ def test_pages_render_every_time_when_caching_is_off(client, built, settings, dj
     with django_assert_num_queries(3):
         response = client.get("/events/feed/")
     assert response.status_code == 200 and response["ETag"]
+
+
+def test_last_modified_is_never_before_today_and_a_new_day_is_a_new_page(client, built):
+    """Pages say "this week" and default to today: after midnight a client revalidating with yesterday's validators
+    must get today's page even though the record did not change."""
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.http import http_date, parse_http_date
+
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    two_days_ago = int(midnight.timestamp()) - 2 * 86400
+    cache.set("idlib:version:record", two_days_ago * 1_000_000)  # the record last changed two days ago
+    response = client.get("/")
+    assert parse_http_date(response["Last-Modified"]) == int(midnight.timestamp())
+    yesterday = http_date(int(midnight.timestamp()) - 3600)
+    assert client.get("/", HTTP_IF_MODIFIED_SINCE=yesterday).status_code == 200
