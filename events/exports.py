@@ -226,14 +226,15 @@ def _claim_key(kind: str, version: int) -> str:
 def full_export_write(kind: str, version: int) -> ExportReport:
     """Write the full-record file of ``kind`` for ``version``, unless it exists or another worker has claimed it.
 
-    The claim lasts longer than a task may run (CELERY_TASK_TIME_LIMIT), so a worker killed mid-write frees it for
-    the next request. If the record moved on while writing, the file is still the record as read (one snapshot
-    per chunk), and the next request asks for the new version's."""
+    The claim lasts longer than the task may run (its time limit is the visibility timeout less 30 s), so a worker
+    killed mid-write frees it for the next request. If the record moved on while writing, the file is still the
+    record as read (one snapshot per chunk), and the next request asks for the new version's."""
     if kind not in KINDS:
         raise ValueError(f"unknown export kind {kind!r}")
     path = export_path(kind, version)
     report = ExportReport(kind, version, False, path)
-    if path.exists() or not cache.add(_claim_key(kind, version), os.getpid(), settings.CELERY_TASK_TIME_LIMIT + 60):
+    claim_seconds = settings.CELERY_BROKER_VISIBILITY_TIMEOUT + 60
+    if path.exists() or not cache.add(_claim_key(kind, version), os.getpid(), claim_seconds):
         return report
     started, cpu = time.perf_counter(), time.process_time()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -66,7 +66,13 @@ def fetch_feed(self, feed_id: int) -> dict:
     return report.as_dict()
 
 
-@shared_task(name="events.tasks.write_full_export")
+@shared_task(
+    name="events.tasks.write_full_export",
+    # Writing the whole record takes seconds of CPU but may wait on a busy database: it gets the longest run the
+    # broker's visibility timeout allows (a redelivered copy would find the claim and stop), not the default 150 s.
+    soft_time_limit=settings.CELERY_BROKER_VISIBILITY_TIMEOUT - 60,
+    time_limit=settings.CELERY_BROKER_VISIBILITY_TIMEOUT - 30,
+)
 def write_full_export(kind: str, version: int) -> dict:
     """Write the full-record export file of (kind, version), once: the service claims it first (events/exports.py)."""
     from events.exports import full_export_write
