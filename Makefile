@@ -38,6 +38,7 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports  # the architecture's import rules: [tool.importlinter] in pyproject.toml
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 test: lint node_modules/.installed

@@ -9,10 +9,10 @@ class EventsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from actors.models import Actor, Alias
+        from events.extract.matcher_cache import gazetteer_changed
         from events.models import Place
-        from events.services.extraction import gazetteer_changed
 
-        # The extraction matcher is rebuilt when the gazetteer changes (see events/services/extraction.py).
+        # The extraction matcher is rebuilt when the gazetteer changes (see events/extract/matcher_cache.py).
         for model in (Actor, Alias, Place):
             post_save.connect(gazetteer_changed, sender=model, dispatch_uid=f"gazetteer-save-{model.__name__}")
             post_delete.connect(gazetteer_changed, sender=model, dispatch_uid=f"gazetteer-delete-{model.__name__}")

@@ -3,7 +3,7 @@
 Reading: `export_chunks` yields the events of a filter in keyset chunks as light objects (plain attributes, no
 model instances, no querysets per row), built from three `values()` queries a chunk (events with their place;
 actor roles with the actor and its parent; sources with article and feed), the same three the model-based reader
-issued. They answer what `events.views.api.export_record` reads of an event (`pk`, its fields, `place`,
+issued. They answer what `events.public.export_records.export_record` reads of an event (`pk`, its fields, `place`,
 `actor_roles.all()`, `event_sources.all()`), so the CSV/JSON writers stay one code path; a test holds the two
 readers to the same records. This is what makes 100,000 events a few seconds of work instead of thirty.
 
@@ -32,9 +32,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from events.filters import Cursor, EventFilters
 from events.models import Event, EventActor, EventSource, Place
-from events.presentation import TYPE_COLORS
+from events.public.filters import Cursor, EventFilters
+from events.public.presentation import TYPE_COLORS
 
 EXPORT_CHUNK = 2000
 KINDS = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
@@ -90,7 +90,7 @@ def _actor(values: tuple, memo: dict[int, Light]) -> Light | None:
 
 def export_chunks(filters: EventFilters, chunk: int = EXPORT_CHUNK) -> Iterator[list[Light]]:
     """Every published event of ``filters``, newest first, in keyset chunks of ``chunk`` (three queries a chunk)."""
-    from events.selectors import _keyset, filter_events
+    from events.public.selectors import _keyset, filter_events
 
     places: dict[int, Light] = {}
     actors: dict[int, Light] = {}
@@ -178,13 +178,13 @@ def _geojson_lines(chunks: Iterator[list[Light]]) -> Iterator[str]:
 
 def lines(kind: str, filters: EventFilters) -> Iterator[str]:
     """The export of ``filters`` as text pieces, in the same format as the streaming API answers."""
-    from events.views.api import _csv_lines, _json_lines
+    from events.public.export_records import csv_lines, json_lines
 
     chunks = export_chunks(filters)
     if kind == "csv":
-        return _csv_lines(chunks)
+        return csv_lines(chunks)
     if kind == "json":
-        return _json_lines(chunks, filters)
+        return json_lines(chunks, filters)
     if kind == "geojson":
         return _geojson_lines(chunks)
     raise ValueError(f"unknown export kind {kind!r}")

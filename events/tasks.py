@@ -1,22 +1,27 @@
-"""Celery tasks: thin wrappers that take ids and call the service functions (see events/services/)."""
+"""Celery tasks: ids in, one service call each (the services are the concerns' own: ingest, extract, summaries).
+
+A task holds no loop, no transaction and no decision; it names what to retry. Work handed on to another task is
+enqueued after commit (``delay_on_commit``, idlib_tracker.tasks_base).
+"""
 
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import asdict
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
-from events import summaries
-from events.services.feeds import feed_fetch, feeds_claim_due
-from events.services.summaries import SummaryEmailIncomplete, summary_build, summary_email_send
+from events.extract.store import articles_extract, record_extract_enqueue
+from events.ingest.feeds import feed_fetch, feeds_claim_due
+from events.summaries.mail import SummaryEmailIncomplete, subscriber_confirmation_send, summary_email_send
+from events.summaries.services import summary_build
+from events.weeks import last_complete_week
 
 
 @shared_task(name="events.tasks.build_weekly_summary")
 def build_weekly_summary() -> int:
     """Monday beat: build last week's summary (or refresh its draft; a published one is left as sent)."""
-    return summary_build(summaries.last_complete_week()).pk
+    return summary_build(last_complete_week()).pk
 
 
 @shared_task(
@@ -32,19 +37,26 @@ def send_summary_emails(summary_id: int) -> int:
     return summary_email_send(summary_id)
 
 
+@shared_task(
+    name="events.tasks.send_subscription_confirmation",
+    # SMTP down: the throttle was released with the failure, and the retry sends the one link.
+    autoretry_for=(OSError,),
+    retry_backoff=5,
+    retry_backoff_max=settings.CELERY_BROKER_VISIBILITY_TIMEOUT // 2,
+    max_retries=6,
+)
+def send_subscription_confirmation(subscriber_id: int) -> bool:
+    return subscriber_confirmation_send(subscriber_id)
+
+
 class FeedTemporarilyUnavailable(Exception):
     """A fetch failed in a way that may pass (timeout, 5xx, connection refused): retried with backoff."""
 
 
 @shared_task(name="events.tasks.fetch_due_feeds")
 def fetch_due_feeds() -> int:
-    """Beat, every few minutes: claim each active feed that is due and enqueue one fetch for it."""
-    with transaction.atomic():
-        claimed = feeds_claim_due()
-        for feed_id in claimed:
-            # Enqueued only once the claims are committed, so a worker never sees a feed still unclaimed.
-            transaction.on_commit(partial(fetch_feed.delay, feed_id))
-    return len(claimed)
+    """Beat, every few minutes: claim each active feed that is due; one fetch each is enqueued once committed."""
+    return len(feeds_claim_due(then=fetch_feed.delay_on_commit))
 
 
 @shared_task(
@@ -58,12 +70,25 @@ def fetch_due_feeds() -> int:
     max_retries=3,
 )
 def fetch_feed(self, feed_id: int) -> dict:
-    """Fetch one feed (under its per-feed lock, see feed_fetch); transient failures are retried."""
+    """Fetch one feed (under its per-feed lock, see feed_fetch); transient failures are retried. Its new and
+    changed articles are extracted by a task of their own, after the lock is released."""
     # The task id owns the lock: a redelivery after this worker dies mid-fetch carries the same id (feed_lock).
-    report = feed_fetch(feed_id, lock_owner=self.request.id or "")
+    report = feed_fetch(feed_id, lock_owner=self.request.id or "", then_extract=extract_articles.delay_on_commit)
     if report.transient:
         raise FeedTemporarilyUnavailable(report.error)
     return report.as_dict()
+
+
+@shared_task(name="events.tasks.extract_articles")
+def extract_articles(article_ids: list[int]) -> dict:
+    """Extract these articles (new or changed, or the whole record again after a rules change); idempotent."""
+    return asdict(articles_extract(article_ids))
+
+
+@shared_task(name="events.tasks.extract_record")
+def extract_record() -> int:
+    """Extract every stored article again (after a change of rules or gazetteer), one extract_articles per chunk."""
+    return record_extract_enqueue(extract_articles.delay_on_commit)
 
 
 @shared_task(

@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
-from events.feeds import events_feed
-from events.views import api, exports, pages, summaries
+from events.public import api, export_files, pages
+from events.public.atom import events_feed
+from events.summaries import views as summaries
 
 register_converter(summaries.IsoWeekConverter, "isoweek")
 
@@ -18,9 +19,9 @@ urlpatterns = [
     path("api/events.json", api.events_json, name="events_json"),
     path("api/events.geojson", api.events_geojson, name="events_geojson"),
     path("api/zones.geojson", api.zones_geojson, name="zones_geojson"),
-    path("api/exports/events.<str:kind>", exports.full_export, name="full_export"),
+    path("api/exports/events.<str:kind>", export_files.full_export, name="full_export"),
     path("summaries/", summaries.summary_list, name="summary_list"),
-    path("summaries/feed/", summaries.SummaryFeed(), name="summary_feed"),
+    path("summaries/feed/", summaries.SummaryAtomFeed(), name="summary_feed"),
     path("summaries/subscribe/", summaries.subscribe, name="summary_subscribe"),
     path("summaries/confirm/<str:token>/", summaries.confirm, name="summary_confirm"),
     path("summaries/unsubscribe/<str:token>/", summaries.unsubscribe, name="summary_unsubscribe"),

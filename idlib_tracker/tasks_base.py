@@ -1,4 +1,5 @@
-"""The base class of every Celery task here: refuses a countdown or ETA the Redis broker cannot honour.
+"""The base class of every Celery task here: refuses a countdown or ETA the Redis broker cannot honour, and
+enqueues after commit (``delay_on_commit``), the one way requests, admin actions and tasks hand work on.
 
 Redis does not hold delayed messages itself: a worker takes the message at once and keeps it unacknowledged until
 its ETA. Once that wait passes the broker's visibility timeout, Redis hands the same message to another worker
@@ -9,10 +10,12 @@ too, and the task runs twice. A delay that long is a bug; better a loud error at
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from celery import Task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 
@@ -42,3 +45,8 @@ class GuardedTask(Task):
                 "Redis would deliver the task a second time while the first worker still waits for it."
             )
         return super().apply_async(args, kwargs, task_id, **options)
+
+    def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
+        """Enqueue once the current transaction commits (at once outside one): the worker then sees what the
+        caller wrote, never a rolled-back state, and the caller never waits for the work itself."""
+        transaction.on_commit(partial(self.delay, *args, **kwargs))

@@ -11,6 +11,6 @@ admin.site.index_title = "Curation"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
-    path("actors/", include("actors.urls")),
+    path("actors/", include("events.public.actor_urls")),
     path("", include("events.urls")),
 ]

@@ -43,6 +43,18 @@ def redis_url() -> str:
     return url
 
 
+@pytest.fixture
+def eager_tasks():
+    """The embedded configuration (no REDIS_URL) runs tasks in-process: switch the Celery app to it for one test,
+    so what a request enqueues on commit runs right there, whatever the set-up."""
+    from idlib_tracker.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(scope="session")
 def founding_article_text() -> str:
     require(FOUNDING_ARTICLE.exists(), f"{FOUNDING_ARTICLE} is missing (../shared beside the checkout)")

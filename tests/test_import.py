@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actors.names import normalize_name
-from events.geo import validate_zone_geometry
 from events.models import ControlZone, Place
+from events.territory.geo import validate_zone_geometry
 from tests.conftest import SHARED_DIR, require
 from tests.factories import make_actor
 

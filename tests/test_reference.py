@@ -15,10 +15,9 @@ from django.core.management import call_command
 from actors.models import Actor, Alias
 from actors.names import normalize_name
 from actors.services import actor_gazetteer_load
-from events.geo import validate_zone_geometry
 from events.models import ControlZone, Feed, Place
-from events.selectors import zones_on
-from events.services.reference import (
+from events.public.selectors import zones_on
+from events.reference import (
     ACTORS_FILE,
     FEEDS_FILE,
     PLACES_FILE,
@@ -26,7 +25,8 @@ from events.services.reference import (
     place_gazetteer_load,
     read_json,
 )
-from events.services.zones import zone_close, zones_import
+from events.territory.geo import validate_zone_geometry
+from events.territory.zones import zone_close, zones_import
 from idlib_tracker.loading import LoadReport, ReferenceDataError
 from tests.factories import make_actor, square
 

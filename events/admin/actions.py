@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from events.services.curation import CurationError
+from events.curation.services import CurationError
 
 
 class SurvivorForm(forms.Form):

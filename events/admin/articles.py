@@ -10,10 +10,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from actors.models import Statement
+from events import tasks
 from events.admin.events import highlighted_excerpt
 from events.admin.queries import count_per_row
 from events.models import Article, EventSource
-from events.services.extraction import articles_extract
 
 # A synchronous re-run inside a request: keep it to what an editor reviews at once.
 MAX_RERUN = 100
@@ -163,5 +163,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 request, f"Select at most {MAX_RERUN} articles at a time; nothing was re-run.", messages.ERROR
             )
             return
-        articles_extract(ids)
-        self.message_user(request, f"Re-ran extraction on {len(ids)} article{'s' if len(ids) != 1 else ''}.")
+        # A worker extracts them once this request has committed: the request never runs the pipeline itself.
+        tasks.extract_articles.delay_on_commit(ids)
+        self.message_user(
+            request, f"Queued extraction of {len(ids)} article{'s' if len(ids) != 1 else ''}; refresh to see it."
+        )

@@ -1,6 +1,6 @@
 """The review queue: candidate events, their provenance, and the publish / reject / merge decisions.
 
-Every decision goes through events.services.curation; this module only collects the editor's choice and reports
+Every decision goes through events.curation.services; this module only collects the editor's choice and reports
 the outcome. The changelist runs a fixed number of queries whatever the queue size (tests/admin/test_queue.py).
 """
 
@@ -23,6 +23,7 @@ from actors.models import Actor, ActorKind, ActorStatus, Statement
 from events.admin.actions import SurvivorForm, action_page, apply_each
 from events.admin.places import place_map_html
 from events.admin.queries import count_per_row
+from events.curation.services import CurationError, event_mark_editor_owned, event_merge, event_publish, event_reject
 from events.models import (
     DatePrecision,
     Event,
@@ -31,8 +32,7 @@ from events.models import (
     EventStatus,
     Feed,
 )
-from events.selectors import governorate_names
-from events.services.curation import CurationError, event_mark_editor_owned, event_merge, event_publish, event_reject
+from events.public.selectors import governorate_names
 
 SNIPPET_CHARS = 160
 EXCERPT_CONTEXT_CHARS = 280

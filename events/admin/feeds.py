@@ -17,8 +17,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from events import tasks
 from events.admin.queries import count_per_row
+from events.ingest.feeds import feeds_set_active
 from events.models import Article, Feed
-from events.services.feeds import feeds_set_active
 
 RECENT_DAYS = 7
 

@@ -1,7 +1,7 @@
 """Weekly summaries and their subscribers on the editors' desk.
 
 Editors review the built draft, write the lead and edit the highlights, then publish (which mails the confirmed
-subscribers once). Every write goes through events.services.summaries.
+subscribers once). Every write goes through events.summaries.services.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from events import summaries
+from events import tasks, weeks
 from events.admin.queries import count_per_row
 from events.models import Subscriber, SummaryDelivery, WeeklySummary
-from events.services.summaries import SummaryError, subscriber_unsubscribe, summary_build, summary_publish
+from events.summaries import display, text
+from events.summaries.services import SummaryError, subscribers_unsubscribe, summary_build, summary_publish
 
 
 class BuildWeekForm(forms.Form):
@@ -59,7 +60,7 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="dates")
     def week_range(self, summary: WeeklySummary) -> str:
-        return summaries.week_range_label(summary.week_start)
+        return weeks.week_range_label(summary.week_start)
 
     @admin.display(description="events")
     def events(self, summary: WeeklySummary) -> int | str:
@@ -86,7 +87,7 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
             return "Not built yet: use the Rebuild action."
         return format_html(
             '{}<br><a href="{}" target="_blank" rel="noopener">Preview the page as readers will see it</a>',
-            summaries.headline_sentence(summary.data),
+            text.headline_sentence(display.figures_of(summary)),
             reverse("events:summary_detail", args=[summary.week_start]),
         )
 
@@ -95,6 +96,8 @@ class WeeklySummaryAdmin(SimpleHistoryAdmin):
         for summary in queryset.order_by("week_start"):
             try:
                 summary_publish(summary, request.user)
+                # Mailed by a worker once the publication is committed, never from this request.
+                tasks.send_summary_emails.delay_on_commit(summary.pk)
             except SummaryError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
             else:
@@ -141,9 +144,9 @@ class SubscriberState(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "active":
-            return queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+            return queryset.active()
         if self.value() == "pending":
-            return queryset.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
+            return queryset.pending()
         if self.value() == "unsubscribed":
             return queryset.filter(unsubscribed_at__isnull=False)
         return queryset
@@ -170,8 +173,5 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unsubscribe (stop all mail)")
     def unsubscribe(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
-        count = 0
-        for subscriber in queryset.filter(unsubscribed_at__isnull=True).order_by("id"):
-            subscriber_unsubscribe(subscriber.token)
-            count += 1
+        count = subscribers_unsubscribe(queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} subscriber(s) unsubscribed.")

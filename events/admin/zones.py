@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from events.admin.actions import action_page
 from events.models import ControlZone
-from events.services.zones import zone_close, zones_import
+from events.territory.zones import zone_close, zones_import
 from idlib_tracker.loading import LoadReport
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

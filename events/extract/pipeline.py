@@ -22,7 +22,6 @@ from events.extract.links import statement_links
 from events.extract.matcher import ACTOR, PLACE, Matcher, Mention, scan
 from events.extract.proposals import Proposal, proposals_find
 from events.extract.relevance import relevance_score
-from events.extract.scoring import events_kept, model_load
 from events.extract.sentences import Sentence, split_sentences
 from events.extract.statements import StatementCandidate, quote_spans, statements_find
 
@@ -89,9 +88,8 @@ _OF_ACTING = frozenset({"president", "presidents", "government", "governments", 
                         "delegation", "delegations", "representatives"})
 
 
-def extract(title: str, body: str, published: date, matcher: Matcher, keep_all: bool = False) -> Extraction:
-    """Everything one article says, as plain values. The title is read as the first line of the text.
-    ``keep_all`` keeps every event candidate the rules propose (training the model that filters them)."""
+def extract(title: str, body: str, published: date, matcher: Matcher) -> Extraction:
+    """Everything one article says, as plain values. The title is read as the first line of the text."""
     rules, gazetteer = matcher.rules, matcher.gazetteer
     text = f"{title.strip()}\n\n{body}" if title.strip() else body
     title_end = len(title.strip())
@@ -152,8 +150,6 @@ def extract(title: str, body: str, published: date, matcher: Matcher, keep_all: 
         sentences, trigger_buckets, actors_by_sentence, places_by_sentence, dates_by_sentence, quote_spans(text),
         by_sentence, primary, venue, gazetteer, rules, published, may_refer_back=[bool(cue & ANAPHOR) for cue in cues],
     )
-    if not keep_all:
-        events = events_kept(events, sentences, title, published, gazetteer, model_load())
     proposals = proposals_find(text, sentences, all_mentions, rules, named=[bool(cue & NAME) for cue in cues])
     return Extraction(
         relevant=True, score=score, actor_ids=actor_ids, place_ids=place_ids, statements=statements,

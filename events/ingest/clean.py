@@ -1,7 +1,7 @@
 """Turn an entry's HTML into what we store: sanitised HTML, clean plain text, a canonical URL and a content hash.
 
 One pass of lxml over the entry removes site furniture (share/print toolbars, "More news:" / "Read more" /
-"Related" lines and link lists, bylines, photo credits: the rules are data, in ``junk_patterns.json``) and yields
+"Related" lines and link lists, bylines, photo credits: the rules are data, in ``furniture.json``) and yields
 the text with its paragraphs; nh3 then sanitises the remaining HTML as the last step, so whatever lxml made of
 odd markup, nothing leaves this module that nh3 has not passed (no script or style, no ``on*`` attribute, no
 ``javascript:`` URL).
@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 import lxml.etree
 import nh3
 
-JUNK_PATTERNS_FILE = Path(__file__).with_name("junk_patterns.json")
+FURNITURE_FILE = Path(__file__).with_name("furniture.json")
 
 # Block-level tags: each starts a new paragraph of text.
 BLOCK_TAGS = frozenset((
@@ -97,7 +97,7 @@ class JunkRules:
 
 @lru_cache(maxsize=1)
 def junk_rules() -> JunkRules:
-    data = json.loads(JUNK_PATTERNS_FILE.read_text(encoding="utf-8"))
+    data = json.loads(FURNITURE_FILE.read_text(encoding="utf-8"))
     rules = [f"(?:{r['pattern']})" if r.get("case_sensitive") else f"(?i:{r['pattern']})" for r in data["lines"]]
     return JunkRules(
         line=re.compile("|".join(rules)),

@@ -3,8 +3,8 @@
 import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
-import events.geo
-import events.models
+import events.territory.geo
+import events.models.summaries
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
-                ('geometry', models.JSONField(validators=[events.geo.validate_zone_geometry])),
+                ('geometry', models.JSONField(validators=[events.territory.geo.validate_zone_geometry])),
                 ('valid_from', models.DateField()),
                 ('valid_to', models.DateField(blank=True, help_text='Empty while the zone is still current.', null=True)),
                 ('source_note', models.TextField(blank=True)),
@@ -290,7 +290,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, unique=True)),
-                ('token', models.CharField(default=events.models._new_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=events.models.summaries._new_token, editable=False, max_length=64, unique=True)),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True)),
                 ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -333,7 +333,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
-                ('geometry', models.JSONField(validators=[events.geo.validate_zone_geometry])),
+                ('geometry', models.JSONField(validators=[events.territory.geo.validate_zone_geometry])),
                 ('valid_from', models.DateField()),
                 ('valid_to', models.DateField(blank=True, help_text='Empty while the zone is still current.', null=True)),
                 ('source_note', models.TextField(blank=True)),

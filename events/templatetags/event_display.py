@@ -1,11 +1,11 @@
-"""Template filters for how events look (see events.presentation)."""
+"""Template filters for how events look (see events.public.presentation)."""
 
 from datetime import date
 
 from django import template
 
 from events.models import ActorRole, EventActor
-from events.presentation import TYPE_CSS
+from events.public.presentation import TYPE_CSS
 from events.taxonomy import EventType
 
 register = template.Library()

@@ -9,9 +9,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
-from actors.services import actor_merge
+from events.curation.actors import actor_merge
+from events.curation.services import CurationError
 from events.models import ControlZone, EventActor
-from events.services.curation import CurationError
 from tests.admin.builders import ACTOR1, ACTOR2, make_actor, make_article, make_event
 
 ACTORS = reverse("admin:actors_actor_changelist")
@@ -135,3 +135,39 @@ def test_statements_admin_lists_speakers(editor_client):
     )
     html = editor_client.get(reverse("admin:actors_statement_changelist")).content.decode()
     assert "Turkish Ministry of Defence" in html and "Our observation posts will stay." in html
+
+
+def test_a_merge_costs_the_same_queries_however_many_zones_and_members_move(db):
+    """Zones and members move with their history in bulk: no query per moved row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def merge_with(n: int) -> int:
+        survivor, duplicate = make_actor(f"Army {n}"), make_actor(f"Armed forces {n}")
+        for i in range(n):
+            ControlZone.objects.create(name=f"Zone {n}-{i}", controller=duplicate, geometry=SQUARE,
+                                       valid_from=dt.date(2020, 1, 1 + i))
+            member = make_actor(f"Brigade {n}-{i}")
+            member.parent = duplicate
+            member.save()
+        with CaptureQueriesContext(connection) as queries:
+            actor_merge(survivor, [duplicate])
+        assert ControlZone.objects.filter(controller=survivor).count() == n
+        assert Actor.objects.filter(parent=survivor).count() == n
+        assert ControlZone.history.filter(controller=survivor, history_type="~").count() == n
+        return len(queries)
+
+    # Among them: the zones' SELECT, UPDATE and history INSERT, the members' the same, whatever n.
+    assert merge_with(1) == merge_with(5)
+
+
+def test_switching_feeds_costs_the_same_queries_however_many(editor_client, django_assert_num_queries):
+    from events.ingest.feeds import feeds_set_active
+    from events.models import Feed
+
+    for n in (1, 5):
+        feeds = [Feed.objects.create(name=f"f{n}-{i}", url=f"https://f{n}-{i}.example.org/rss") for i in range(n)]
+        # SAVEPOINT, SELECT ... FOR UPDATE of the feeds, one UPDATE, one history INSERT, RELEASE SAVEPOINT.
+        with django_assert_num_queries(5):
+            assert feeds_set_active(feeds, False) == n
+        assert Feed.history.filter(history_change_reason="Deactivated").count() >= n

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from events.curation.services import CurationError, event_merge, event_publish, event_reject
 from events.models import Event, EventSource, EventStatus
-from events.services.curation import CurationError, event_merge, event_publish, event_reject
 from tests.admin.builders import ACTOR1, make_actor, make_article, make_event, make_feed
 
 pytestmark = pytest.mark.django_db

@@ -64,18 +64,7 @@ def test_fetch_now_is_run_by_a_real_worker(editor_on_live_db, live_db, feed_serv
     assert feed.consecutive_failures == 0 and feed.last_fetched_at is not None
 
 
-@pytest.fixture
-def eager_celery():
-    """The embedded configuration (no REDIS_URL) runs tasks in-process; switch the app to it for one test."""
-    from idlib_tracker.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-def test_fetch_now_runs_in_eager_mode_without_redis(editor_on_live_db, feed_server, settings, eager_celery):  # noqa: F811
+def test_fetch_now_runs_in_eager_mode_without_redis(editor_on_live_db, feed_server, settings, eager_tasks):  # noqa: F811
     settings.FEEDS_ALLOW_PRIVATE_HOSTS = True
     feed_server.add("/wire.xml", rss(entries("eager", 0, 2)))
     feed = Feed.objects.create(name="Loopback wire", url=feed_server.url("/wire.xml"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -22,15 +23,40 @@ def _gazetteer() -> None:
     make_aliases(army, ["Syrian Arab Army", "Syrian government forces"])
 
 
-def _rerun(client, article):
+def _post_rerun(client, article):
     response = client.post(ARTICLES, {"action": "rerun_extraction", "_selected_action": [article.pk]}, follow=True)
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_rerun_extracts_candidates_and_never_overwrites_an_editor_owned_event(editor_client):
+@pytest.fixture
+def rerun(django_capture_on_commit_callbacks, eager_tasks):
+    """The action, then its commit: the extraction task it enqueued runs in-process, as a worker would run it."""
+
+    def rerun(client, article):
+        with django_capture_on_commit_callbacks(execute=True):
+            return _post_rerun(client, article)
+
+    return rerun
+
+
+def test_the_request_only_enqueues_the_extraction(editor_client, django_capture_on_commit_callbacks):
     _gazetteer()
     article = make_article(title="Shelling in Saraqib", text=TEXT)
-    assert "Re-ran extraction on 1 article." in _rerun(editor_client, article)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        messages = _post_rerun(editor_client, article)
+
+    assert messages == ["Queued extraction of 1 article; refresh to see it."]
+    assert len(callbacks) == 1  # the extract_articles task, enqueued once the request commits
+    article.refresh_from_db()
+    assert article.extracted_at is None and not Event.objects.exists()  # nothing ran in the request
+
+
+def test_rerun_extracts_candidates_and_never_overwrites_an_editor_owned_event(editor_client, rerun):
+    _rerun = rerun
+    _gazetteer()
+    article = make_article(title="Shelling in Saraqib", text=TEXT)
+    assert "Queued extraction of 1 article; refresh to see it." in _rerun(editor_client, article)
     events = list(Event.objects.filter(sources=article).order_by("pk"))
     assert events and all(e.status == EventStatus.CANDIDATE for e in events)
     article.refresh_from_db()

@@ -7,9 +7,8 @@ import re
 
 import pytest
 
-from events.services.summaries import summary_build, summary_publish
+from events.summaries.services import summary_build, summary_publish
 from events.taxonomy import EventType
-from idlib_tracker.celery import app
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.summaries.builders import make_actor, make_event, make_place, make_statement, make_zone
 from tests.summaries.conftest import WEEK, day
@@ -18,15 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # A4 in PostScript points (210 x 297 mm); Chromium rounds to the CSS pixel grid, hence the tolerance.
 A4_POINTS = (595.3, 841.9)
-
-
-@pytest.fixture
-def eager_tasks():
-    # Published with no subscribers: the email task runs in-process instead of waiting on the broker for a worker.
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -84,24 +84,24 @@ def read(matcher):
 @pytest.fixture
 def fresh_matcher(db):
     """Every database test builds its matcher from its own gazetteer (SQLite can reuse ids after a rollback)."""
-    from events.services.extraction import gazetteer_changed
+    from events.extract.matcher_cache import matcher_forget
 
-    gazetteer_changed()
+    matcher_forget()
     yield
-    gazetteer_changed()
+    matcher_forget()
 
 
 @pytest.fixture
 def gazetteer_db(fresh_matcher):
     """The shipped gazetteer (actors and places) loaded through the reference-data services."""
     from actors.services import actor_gazetteer_load
-    from events.services.reference import ACTORS_FILE, PLACES_FILE, place_gazetteer_load, read_json
+    from events.reference import ACTORS_FILE, PLACES_FILE, place_gazetteer_load, read_json
 
     actor_gazetteer_load(read_json(ACTORS_FILE))
     place_gazetteer_load(read_json(PLACES_FILE))
-    from events.services.extraction import gazetteer_changed
+    from events.extract.matcher_cache import matcher_forget
 
-    gazetteer_changed()
+    matcher_forget()
 
 
 _guid = iter(range(1, 10**6))
@@ -124,3 +124,11 @@ def make_article(text: str, *, feed=None, published: date = PUBLISHED, title: st
         text=text.strip(), content_hash=f"{n:064x}",
         published_at=timezone.make_aware(datetime.combine(published, time(12, 0))),
     )
+
+
+def run_commit_callbacks() -> None:
+    """Run what the test's transaction (never committed) has waiting for its commit, as a commit would."""
+    from django.db import connection
+
+    for _sids, callback, _robust in list(connection.run_on_commit):
+        callback()

@@ -12,7 +12,7 @@ from events.extract.evaluation import KINDS, evaluate_set
 from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
 from events.extract.rules import rules_load
-from events.services.reference import ACTORS_FILE, PLACES_FILE
+from events.reference import ACTORS_FILE, PLACES_FILE
 from tests.conftest import FOUNDING_ARTICLE, require
 
 EVAL_DIR = settings.BASE_DIR / "tests" / "extraction_eval"

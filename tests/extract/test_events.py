@@ -145,7 +145,7 @@ def shipped():
     from events.extract.gazetteer import gazetteer_from_files
     from events.extract.matcher import Matcher
     from events.extract.pipeline import extract
-    from events.management.commands.eval_extraction import ACTORS_FILE, PLACES_FILE
+    from events.reference import ACTORS_FILE, PLACES_FILE
 
     matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
 
@@ -370,3 +370,17 @@ def test_a_country_named_as_a_location_is_not_the_state_acting(shipped):
     assert "syria" not in actors("Jets struck Ariha in war-torn northern Syria on Thursday.")
     assert "turkey" in actors("Turkey sent troops to Idlib on Thursday, the Turkish army said.")
     assert {"russia", "turkey", "iran"} <= actors("The presidents of Russia, Turkey and Iran met in Tehran on Friday.")
+
+
+@pytest.mark.parametrize(
+    ("body", "toll"),
+    [
+        ("Air strikes on Ariha on Thursday killed more than 50 people.", 50),
+        ("Air strikes on Ariha on Thursday killed dozens of civilians.", 12),
+        ("At least eight people died in air strikes on Ariha on Thursday.", 8),
+        ("Air strikes on Ariha on Thursday killed 26 people and wounded 40 others.", 26),
+    ],
+)
+def test_the_stated_toll_is_read_as_the_coding_guide_says(shipped, body, toll):
+    (event,) = shipped(body)
+    assert event.fatalities == toll

@@ -8,8 +8,8 @@ import pytest
 
 from actors.models import Actor, ActorStatus, Statement
 from events.extract.dates import dates_find
+from events.extract.store import articles_extract
 from events.models import EventStatus
-from events.services.extraction import articles_extract
 from tests.extract.conftest import make_article
 
 pytestmark = pytest.mark.django_db

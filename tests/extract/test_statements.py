@@ -10,7 +10,7 @@ from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
 from events.extract.pipeline import extract
 from events.extract.rules import rules_load
-from events.services.reference import ACTORS_FILE, PLACES_FILE
+from events.reference import ACTORS_FILE, PLACES_FILE
 from tests.extract.conftest import PUBLISHED
 
 
@@ -318,3 +318,12 @@ def test_a_speaker_whose_name_ends_the_speaker_phrase_reads_without_a_crash(ship
     # From a real wire story: "The U.N." as the speaker phrase once crashed the speaker reader (and so ingestion).
     found = shipped("The U.N. says 200000 people have been killed since 2011 in Syrias civil war.")
     assert [speaker for speaker, _, _ in found] in ([None], [])
+
+
+def test_a_closing_attribution_that_lost_its_comma_still_names_the_speaker(shipped):
+    # Real copy that lost its punctuation (the FA-KES corpus): the name right before a final "said" is the speaker.
+    found = shipped("Air strikes on a market killed at least 29 civilians the Syrian Observatory for Human Rights said.")
+    assert found == [("sohr", "the Syrian Observatory for Human Rights",
+                      "Air strikes on a market killed at least 29 civilians")]
+    # A short remark before the name is no statement of its own ("Fighting continued SANA said" stays unread).
+    assert shipped("Fighting continued SANA said.") == []

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from events.ingest.clean import (
-    JUNK_PATTERNS_FILE,
+    FURNITURE_FILE,
     canonical_url,
     clean_content,
     content_hash,
@@ -178,7 +178,7 @@ def test_short_texts_are_told_apart_by_their_title():
 
 
 def test_junk_rules_are_data_and_every_rule_compiles():
-    data = json.loads(JUNK_PATTERNS_FILE.read_text())
+    data = json.loads(FURNITURE_FILE.read_text())
 
     assert len({rule["name"] for rule in data["lines"]}) == len(data["lines"])
     for rule in data["lines"]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from events.ingest.feeds import feed_fetch
 from events.models import Article, Feed, FetchStatus
-from events.services.feeds import feed_fetch
 from tests import processes
 from tests.conftest import SHARED_DIR, require
 from tests.ingest import server as routes

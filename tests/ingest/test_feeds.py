@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from events.ingest import feeds as feed_services
+from events.ingest.feeds import MAX_BACKOFF, feed_add, feed_fetch, feed_lock, feeds_claim_due, feeds_due
 from events.models import Article, Feed, FetchStatus
-from events.services import feeds as feed_services
-from events.services.feeds import MAX_BACKOFF, feed_add, feed_fetch, feed_lock, feeds_claim_due, feeds_due
 from tests.conftest import require
 from tests.ingest import server as routes
 from tests.ingest.concurrency import run_together

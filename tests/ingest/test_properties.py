@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from events.ingest.articles import article_ingest
 from events.ingest.parse import FeedUnreadable, parse_feed
 from events.models import Article, Feed
-from events.services.articles import article_ingest
 from tests.ingest.safety import SCRIPT, assert_safe
 
 # Words of the generated text avoid ":", "=", "<", ">", "&" and "]": any "javascript:" or "on...=" found in the

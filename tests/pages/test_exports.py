@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 
-from events import exports, freshness, selectors
-from events.filters import EventFilters
-from events.services.curation import event_publish
-from events.views.api import export_record
+from events import exports, freshness
+from events.curation.services import event_publish
+from events.public import selectors
+from events.public.export_records import export_record
+from events.public.filters import EventFilters
 from tests.factories import make_events, make_place, world
 
 START = date(2024, 3, 1)

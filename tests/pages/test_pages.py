@@ -15,11 +15,12 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from events import exports, selectors
-from events.geo import geometry_contains
+from events import exports
 from events.models import Event, EventStatus, SummaryStatus, WeeklySummary
-from events.presentation import TYPE_COLORS, TYPE_CSS
+from events.public import selectors
+from events.public.presentation import TYPE_COLORS, TYPE_CSS
 from events.taxonomy import EventType
+from events.territory.geo import geometry_contains
 from idlib_tracker.cdn import CDN_ASSETS
 from tests.factories import (
     make_actor,

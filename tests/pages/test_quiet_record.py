@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from events import selectors
+from events.public import selectors
 from events.taxonomy import EventType
 from tests.factories import make_events, make_place
 

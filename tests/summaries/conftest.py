@@ -39,7 +39,7 @@ def publish(db, django_capture_on_commit_callbacks):
     """Build and publish a week's summary through the services; the email task it enqueues is not run."""
 
     def publish(week: dt.date = WEEK, lead: str = ""):
-        from events.services.summaries import summary_build, summary_publish
+        from events.summaries.services import summary_build, summary_publish
 
         summary = summary_build(week)
         summary.lead = lead

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from events.models import Subscriber, SummaryDelivery, SummaryStatus, WeeklySummary
-from events.services.summaries import summary_build
+from events.summaries.services import summary_build
 from tests.summaries.builders import make_event, make_subscriber
 from tests.summaries.conftest import WEEK, day
 

@@ -1,4 +1,4 @@
-"""Building, rebuilding and publishing a week's summary (events.services.summaries, command, beat task)."""
+"""Building, rebuilding and publishing a week's summary (events.summaries.services, command, beat task)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from events import summaries
+from events import weeks
 from events.models import SummaryStatus, WeeklySummary
-from events.services.summaries import SummaryError, summary_build, summary_publish
+from events.summaries.services import SummaryError, summary_build, summary_publish
 from events.tasks import build_weekly_summary
 from tests.conftest import require
 from tests.summaries.builders import make_event
@@ -78,7 +78,7 @@ def test_a_published_summary_keeps_its_figures_unless_refreshed_on_purpose(db, d
     assert WeeklySummary.objects.count() == 1
 
 
-def test_publishing_records_who_and_enqueues_the_email_once_committed(db, django_capture_on_commit_callbacks):
+def test_publishing_records_who_and_leaves_the_mail_to_the_caller(db, django_capture_on_commit_callbacks):
     editor = get_user_model().objects.create_user("rania", is_staff=True)
     summary = summary_build(WEEK)
 
@@ -88,7 +88,7 @@ def test_publishing_records_who_and_enqueues_the_email_once_committed(db, django
     summary.refresh_from_db()
     assert summary.status == SummaryStatus.PUBLISHED and summary.published_at is not None
     assert summary.history.first().history_user == editor
-    assert len(callbacks) == 1  # the email task, enqueued only after the commit
+    assert callbacks == []  # the service enqueues nothing: the admin's publish action does (test_admin.py)
     with pytest.raises(SummaryError, match="already published"):
         summary_publish(summary, editor)
 
@@ -102,7 +102,7 @@ def test_a_summary_that_was_never_built_cannot_be_published(db):
 
 
 def test_a_week_that_has_not_started_cannot_be_built(db):
-    next_week = summaries.week_monday(timezone.localdate()) + dt.timedelta(weeks=1)
+    next_week = weeks.week_monday(timezone.localdate()) + dt.timedelta(weeks=1)
     with pytest.raises(SummaryError, match="has not started"):
         summary_build(next_week)
     assert not WeeklySummary.objects.exists()
@@ -114,7 +114,7 @@ def test_build_summary_command(db, capsys):
     assert "2025-W14 (31 Mar \u2013 6 Apr 2025): 1 events, draft." in capsys.readouterr().out
 
     call_command("build_summary")
-    last = summaries.last_complete_week()
+    last = weeks.last_complete_week()
     assert WeeklySummary.objects.filter(week_start=last).exists()
 
     with pytest.raises(CommandError, match="not a date"):
@@ -125,7 +125,7 @@ def test_build_summary_command(db, capsys):
 
 
 def test_the_monday_task_builds_last_weeks_summary(db):
-    last = summaries.last_complete_week()
+    last = weeks.last_complete_week()
     make_event(last + dt.timedelta(days=6))  # Sunday of last week
     make_event(last + dt.timedelta(days=7))  # Monday of this week: not in it
 

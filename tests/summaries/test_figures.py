@@ -1,4 +1,4 @@
-"""The figures of a week, computed from published events only (events.summaries.compute_week)."""
+"""The figures of a week, computed from published events only (events.summaries.figures.compute_week)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from events import summaries
+from events import weeks
 from events.models import EventStatus
+from events.summaries import figures as summaries
+from events.summaries import text
+from events.summaries.data import WeekFigures
 from tests.summaries.builders import make_actor, make_event, make_place, make_statement, make_zone
 from tests.summaries.conftest import WEEK, day
 
 
 def test_known_week_has_exactly_the_expected_figures(known_week):
-    data = summaries.compute_week(WEEK, today=dt.date(2025, 4, 20))
+    data = summaries.compute_week(WEEK, today=dt.date(2025, 4, 20)).to_json()
 
     assert data["label"] == "2025-W14"
     assert data["week_start"] == "2025-03-31" and data["week_end"] == "2025-04-06"
@@ -41,9 +44,9 @@ def test_known_week_has_exactly_the_expected_figures(known_week):
 
 
 def test_generated_highlights_of_the_known_week(known_week):
-    data = summaries.compute_week(WEEK)
+    data = summaries.compute_week(WEEK).to_json()
 
-    assert summaries.default_highlights(data).splitlines() == [
+    assert text.default_highlights(WeekFigures.from_json(data)).splitlines() == [
         "25 reported fatalities in published events.",
         "Deadliest: Assault on Ariha (Ariha, 12 killed).",
         "Most reported: Air strike on Atarib (3 sources).",
@@ -54,7 +57,7 @@ def test_generated_highlights_of_the_known_week(known_week):
 
 
 def test_top_events_rank_by_sources_then_fatalities(known_week):
-    top = summaries.compute_week(WEEK)["top_events"]
+    top = summaries.compute_week(WEEK).to_json()["top_events"]
 
     w = known_week
     # 3 sources / 9 killed, 3 / 4, 2 / none stated, 1 / 12, 1 / 0.
@@ -73,7 +76,7 @@ def test_top_events_rank_by_sources_then_fatalities(known_week):
 
 
 def test_key_statements_are_attributed_in_week_and_never_from_unpublished_events(known_week):
-    statements = summaries.compute_week(WEEK)["statements"]
+    statements = summaries.compute_week(WEEK).to_json()["statements"]
 
     # Two articles carry the army's words; then direct quotes before reported speech.
     assert [(s["speaker"], s["sources"], s["is_direct"]) for s in statements] == [
@@ -90,7 +93,7 @@ def test_key_statements_are_attributed_in_week_and_never_from_unpublished_events
 
 
 def test_zone_changes_in_the_week_with_before_and_after_dates(known_week):
-    changes = summaries.compute_week(WEEK)["zone_changes"]
+    changes = summaries.compute_week(WEEK).to_json()["zone_changes"]
 
     assert changes == [
         {
@@ -107,7 +110,7 @@ def test_zone_changes_in_the_week_with_before_and_after_dates(known_week):
 
 
 def test_most_active_actors_count_published_events_only(known_week):
-    actors = summaries.compute_week(WEEK)["active_actors"]
+    actors = summaries.compute_week(WEEK).to_json()["active_actors"]
 
     assert [(a["name"], a["events"]) for a in actors] == [
         ("Hayat Tahrir al-Sham", 3),
@@ -117,7 +120,7 @@ def test_most_active_actors_count_published_events_only(known_week):
 
 
 def test_twelve_week_series_ends_with_this_week(known_week):
-    series = summaries.compute_week(WEEK)["series"]
+    series = summaries.compute_week(WEEK).to_json()["series"]
 
     assert [week["label"] for week in series] == [f"2025-W{n:02d}" for n in range(3, 15)]
     assert [week["events"] for week in series] == [0, 0, 0, 0, 0, 0, 7, 4, 1, 3, 2, 5]
@@ -132,7 +135,7 @@ def test_candidate_rejected_and_merged_events_never_count(db):
     survivor = make_event(day(8))  # published, but the week after
     make_event(day(1), status=EventStatus.MERGED, merged_into=survivor, sources=5)
 
-    data = summaries.compute_week(WEEK)
+    data = summaries.compute_week(WEEK).to_json()
 
     assert data["headline"]["events"] == 0 and data["headline"]["fatalities"] == 0
     assert data["by_type"] == [] and data["by_governorate"] == [] and data["top_events"] == []
@@ -140,9 +143,9 @@ def test_candidate_rejected_and_merged_events_never_count(db):
 
 
 def test_a_week_without_events_says_so(db):
-    data = summaries.compute_week(WEEK)
+    data = summaries.compute_week(WEEK).to_json()
 
-    assert summaries.headline_sentence(data) == (
+    assert text.headline_sentence(WeekFigures.from_json(data)) == (
         "No published events were recorded this week (last week: 0; four-week average: 0)."
     )
     assert data["headline"]["vs_last_week"] == {"delta": 0, "percent": None, "direction": "same"}
@@ -153,11 +156,11 @@ def test_fewer_events_than_last_week_reads_down(db):
         make_event(day(-3))
     make_event(day(2))
 
-    data = summaries.compute_week(WEEK)
+    data = summaries.compute_week(WEEK).to_json()
 
     assert data["headline"]["vs_last_week"] == {"delta": -3, "percent": -75, "direction": "down"}
     assert data["headline"]["vs_average"] == {"delta": 0, "percent": 0, "direction": "same"}
-    assert summaries.headline_sentence(data) == (
+    assert text.headline_sentence(WeekFigures.from_json(data)) == (
         "1 published event, down 3 (-75%) on last week's 4; equal to the four-week average of 1."
     )
 
@@ -173,22 +176,22 @@ def test_the_computation_costs_the_same_queries_however_many_events(db, django_a
     # 1 weekly series, 2 by type, 3 by governorate, 4 top events, 5 statement groups, 6 the statements with
     # their speakers and articles, 7 zones with controllers, 8 active actors.
     with django_assert_num_queries(8):
-        summaries.compute_week(WEEK)
+        summaries.compute_week(WEEK).to_json()
 
 
 def test_weeks_are_iso_weeks_in_the_deployment_time_zone():
-    assert summaries.week_monday(dt.date(2025, 4, 6)) == WEEK  # Sunday belongs to the week before
-    assert summaries.week_monday(dt.date(2025, 4, 7)) == dt.date(2025, 4, 7)
-    assert summaries.week_label(dt.date(2024, 12, 30)) == "2025-W01"  # ISO year differs from the calendar year
-    assert summaries.week_from_label(2025, 1) == dt.date(2024, 12, 30)
-    assert summaries.week_range_label(WEEK) == "31 Mar \u2013 6 Apr 2025"
-    assert summaries.last_complete_week(dt.date(2025, 4, 7)) == WEEK
-    assert summaries.last_complete_week(dt.date(2025, 4, 13)) == WEEK
+    assert weeks.week_monday(dt.date(2025, 4, 6)) == WEEK  # Sunday belongs to the week before
+    assert weeks.week_monday(dt.date(2025, 4, 7)) == dt.date(2025, 4, 7)
+    assert weeks.week_label(dt.date(2024, 12, 30)) == "2025-W01"  # ISO year differs from the calendar year
+    assert weeks.week_from_label(2025, 1) == dt.date(2024, 12, 30)
+    assert weeks.week_range_label(WEEK) == "31 Mar \u2013 6 Apr 2025"
+    assert weeks.last_complete_week(dt.date(2025, 4, 7)) == WEEK
+    assert weeks.last_complete_week(dt.date(2025, 4, 13)) == WEEK
     # 22:30 UTC on Sunday is already Monday 01:30 in Damascus (UTC+3): a new week there.
     late_sunday = dt.datetime(2025, 4, 6, 22, 30, tzinfo=dt.UTC)
     with timezone.override(ZoneInfo("Asia/Damascus")):
-        assert summaries.week_monday(late_sunday) == dt.date(2025, 4, 7)
+        assert weeks.week_monday(late_sunday) == dt.date(2025, 4, 7)
     with timezone.override(ZoneInfo("UTC")):
-        assert summaries.week_monday(late_sunday) == WEEK
+        assert weeks.week_monday(late_sunday) == WEEK
     with pytest.raises(ValueError):
-        summaries.week_from_label(2025, 53)
+        weeks.week_from_label(2025, 53)

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from django.contrib.auth import get_user_model
 
-from events.services.summaries import summary_build
+from events.summaries.services import summary_build
 from tests.summaries.builders import make_event, make_place
 from tests.summaries.conftest import WEEK, day
 

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from events.models import Subscriber
-from events.services.summaries import subscriber_subscribe
+from events.summaries.mail import subscriber_confirmation_send
+from events.summaries.services import subscriber_subscribe
 from tests.summaries.builders import make_subscriber
 
 
@@ -16,6 +17,12 @@ from tests.summaries.builders import make_subscriber
 def csrf_client() -> Client:
     # As a browser: forms need their CSRF token.
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks, eager_tasks):
+    """``with committed(): ...`` runs what the block enqueued on commit, in-process, as a worker would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def _post_form(client: Client, path: str, data: dict | None = None):
@@ -28,8 +35,22 @@ def _link(body: str) -> str:
     return re.search(r"https://tracker\.example\.org(/summaries/\S+/)", body).group(1)
 
 
-def test_subscribe_confirm_unsubscribe(csrf_client, db, mailoutbox):
-    response = _post_form(csrf_client, "/summaries/subscribe/", {"email": "  Ana.Kaya@Example.ORG "})
+def test_the_request_sends_no_mail_but_enqueues_the_confirmation_on_commit(
+    csrf_client, db, mailoutbox, django_capture_on_commit_callbacks, eager_tasks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = _post_form(csrf_client, "/summaries/subscribe/", {"email": "ana@example.org"})
+
+    assert response.status_code == 200 and "Check your inbox" in response.content.decode()
+    assert mailoutbox == []  # SMTP is a worker's business, never the request's
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit: the task runs (in-process here) and mails the link
+    assert [m.to for m in mailoutbox] == [["ana@example.org"]]
+
+
+def test_subscribe_confirm_unsubscribe(csrf_client, db, mailoutbox, committed):
+    with committed():
+        response = _post_form(csrf_client, "/summaries/subscribe/", {"email": "  Ana.Kaya@Example.ORG "})
 
     assert response.status_code == 200
     assert "Check your inbox" in response.content.decode()
@@ -91,11 +112,13 @@ def test_unknown_tokens_are_404_and_change_nothing(client, db):
     assert Subscriber.objects.filter(unsubscribed_at__isnull=True).count() == 1
 
 
-def test_the_form_answers_the_same_whoever_is_already_subscribed(csrf_client, db, mailoutbox):
+def test_the_form_answers_the_same_whoever_is_already_subscribed(csrf_client, db, mailoutbox, committed):
     make_subscriber("known@example.org")
 
-    known = _post_form(csrf_client, "/summaries/subscribe/", {"email": "known@example.org"})
-    new = _post_form(csrf_client, "/summaries/subscribe/", {"email": "new@example.org"})
+    with committed():
+        known = _post_form(csrf_client, "/summaries/subscribe/", {"email": "known@example.org"})
+    with committed():
+        new = _post_form(csrf_client, "/summaries/subscribe/", {"email": "new@example.org"})
 
     assert known.status_code == new.status_code == 200
     assert known.content.decode().replace("known@", "X@") == new.content.decode().replace("new@", "X@")
@@ -116,17 +139,36 @@ def test_the_form_needs_its_csrf_token(csrf_client, db):
 
 
 def test_repeated_requests_do_not_flood_an_inbox(db, mailoutbox):
-    for _ in range(5):
-        subscriber_subscribe("ana@example.org")
+    due = [subscriber_subscribe("ana@example.org")[1] for _ in range(5)]
 
-    assert len(mailoutbox) == 1
+    assert due == [True, False, False, False, False]  # one confirmation per address per window
     assert Subscriber.objects.count() == 1
+
+
+def test_a_failed_confirmation_can_be_asked_for_again(db, mailoutbox, settings):
+    subscriber, due = subscriber_subscribe("ana@example.org")
+    settings.EMAIL_BACKEND = "tests.summaries.test_subscription.BrokenBackend"
+
+    with pytest.raises(OSError):
+        subscriber_confirmation_send(subscriber.pk)  # the task retries on OSError
+
+    # Nothing went out, so the throttle is released: submitting the form again sends a link.
+    assert due and subscriber_subscribe("ana@example.org")[1] is True
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def send_messages(self, messages) -> int:
+        raise ConnectionRefusedError("SMTP is down")
 
 
 def test_an_unsubscribed_address_must_confirm_again(db, mailoutbox):
     old = make_subscriber("ana@example.org", unsubscribed=True)
 
-    again = subscriber_subscribe("ANA@example.org")
+    again, due = subscriber_subscribe("ANA@example.org")
+    assert due and subscriber_confirmation_send(again.pk)
 
     assert again.pk == old.pk and again.token != old.token
     assert again.confirmed_at is None and again.unsubscribed_at is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from events.services.feeds import feed_add
+from events.ingest.feeds import feed_add
 
 
 class Command(BaseCommand):

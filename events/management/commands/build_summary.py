@@ -6,9 +6,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events import summaries
+from events import weeks
 from events.models import SummaryStatus
-from events.services.summaries import SummaryError, summary_build
+from events.summaries.services import SummaryError, summary_build
 
 
 def _day(value: str) -> date:
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, week: str | None = None, refresh_published: bool = False, **options) -> None:
-        day = _day(week) if week else summaries.last_complete_week()
+        day = _day(week) if week else weeks.last_complete_week()
         try:
             summary = summary_build(day, refresh_published=refresh_published)
         except SummaryError as exc:
@@ -40,6 +40,6 @@ class Command(BaseCommand):
         if summary.status == SummaryStatus.PUBLISHED and not refresh_published:
             state += ", figures kept as published (use --refresh-published to recompute)"
         self.stdout.write(
-            f"{summary} ({summaries.week_range_label(summary.week_start)}): {headline.get('events', 0)} events, "
+            f"{summary} ({weeks.week_range_label(summary.week_start)}): {headline.get('events', 0)} events, "
             f"{state}."
         )

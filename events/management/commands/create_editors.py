@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events.services.editors import EDITORS_GROUP, RolesError, demo_editor_ensure, editors_group_sync
+from events.curation.editors import EDITORS_GROUP, RolesError, demo_editor_ensure, editors_group_sync
 
 
 class Command(BaseCommand):

@@ -34,12 +34,11 @@ from events.extract.evaluation import Evaluation, evaluate_set, report_lines
 from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
 from events.extract.rules import rules_load
+from events.reference import ACTORS_FILE, PLACES_FILE
 
 DEFAULT_SET = settings.BASE_DIR / "tests" / "extraction_eval"
 REAL_SET = DEFAULT_SET / "real"
 CORPUS_FILE = settings.BASE_DIR.parent / "shared" / "corpus" / "fakes" / "articles.csv"
-ACTORS_FILE = settings.BASE_DIR / "actors" / "data" / "actors.json"
-PLACES_FILE = settings.BASE_DIR / "events" / "data" / "places.json"
 
 
 class Command(BaseCommand):
@@ -68,7 +67,7 @@ class Command(BaseCommand):
         if not (folder / "gold.json").exists():
             raise CommandError(f"{folder / 'gold.json'} does not exist.")
         if gazetteer == "db":
-            from events.services.extraction import matcher_current
+            from events.extract.store import matcher_current
 
             matcher = matcher_current()
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events.services.reference import places_import_geojson, read_json
+from events.reference import places_import_geojson, read_json
 from idlib_tracker.loading import ReferenceDataError
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events.services.reference import read_json, repaired_note, text_repair
-from events.services.zones import zones_import
+from events.reference import read_json, repaired_note, text_repair
+from events.territory.zones import zones_import
 from idlib_tracker.loading import LoadReport, ReferenceDataError
 
 

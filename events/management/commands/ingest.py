@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from events.ingest.feeds import FetchReport, feed_fetch, feed_ingest_file
 from events.models import Feed, FetchStatus
-from events.services.feeds import FetchReport, feed_fetch, feed_ingest_file
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from events.curation.editors import DEMO_EDITOR_USERNAME
+from events.curation.services import event_publish
 from events.models import Event, EventStatus
-from events.services.curation import event_publish
-from events.services.editors import DEMO_EDITOR_USERNAME
 
 
 class Command(BaseCommand):

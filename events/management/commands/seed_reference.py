@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.services.reference import reference_seed
+from events.reference import reference_seed
 from idlib_tracker.loading import ReferenceDataError
 
 

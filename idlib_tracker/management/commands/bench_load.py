@@ -44,7 +44,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from events.management.commands.bench_pages import WORDS, Synthetic
+from events.bench.synthetic import WORDS, Synthetic
 from events.models import Article, Feed
 from idlib_tracker import childprocs
 

@@ -1,0 +1,110 @@
+"""Machine-readable views: CSV / JSON exports and the map's GeoJSON, all honouring the timeline's filters.
+
+Only published events leave through here, whoever asks: an export is shared further than a page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from events import exports
+from events.public import selectors
+from events.public.export_records import applied_filters, csv_lines, export_record, json_lines
+from events.public.filters import Cursor, EventFilters, FilterError, filters_from_request, parse_date
+from events.public.responses import bad_request_json
+
+
+def _parse(request: HttpRequest) -> EventFilters:
+    return filters_from_request(request.GET)
+
+
+# A page of the JSON API (`limit`, then the `next` link's cursor) holds at most this many events.
+MAX_LIMIT = 1000
+
+
+def _full_record(request: HttpRequest, kind: str) -> HttpResponse | None:
+    """No filter at all is the whole record: a file written by a worker once per version (events/exports.py),
+    never built inside this request."""
+    if request.GET:
+        return None
+    return HttpResponseRedirect(reverse("events:full_export", args=[kind]))
+
+
+def _filename(extension: str) -> str:
+    return f"idlib-tracker-events-{timezone.localdate().isoformat()}.{extension}"
+
+
+@require_GET
+def events_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = _parse(request)
+    except FilterError as exc:
+        return HttpResponse("Bad filter: " + " ".join(exc.messages), status=400, content_type="text/plain")
+    full = _full_record(request, "csv")
+    if full is not None:
+        return full
+    response = StreamingHttpResponse(csv_lines(exports.export_chunks(filters)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@require_GET
+def events_json(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = _parse(request)
+    except FilterError as exc:
+        return bad_request_json(exc.messages)
+    if "limit" in request.GET:
+        return _json_page(request, filters)
+    full = _full_record(request, "json")
+    if full is not None:
+        return full
+    return StreamingHttpResponse(json_lines(exports.export_chunks(filters), filters),
+                                 content_type="application/json")
+
+
+def _json_page(request: HttpRequest, filters: EventFilters) -> HttpResponse:
+    """One page of `limit` events, newest first, and the URL of the next (a keyset cursor), as ACLED's API pages:
+    a client walks a record of any size in requests of bounded cost. Three queries."""
+    raw = request.GET.getlist("limit")
+    if len(raw) != 1 or not raw[0].isdigit() or not 1 <= int(raw[0]) <= MAX_LIMIT:
+        return JsonResponse({"error": "Bad limit", "messages": [f"'limit' must be one whole number from 1 to "
+                                                                f"{MAX_LIMIT}."]}, status=400)
+    limit = int(raw[0])
+    chunk = next(exports.export_chunks(filters, chunk=limit + 1), [])
+    next_url = None
+    if len(chunk) > limit:
+        chunk = chunk[:limit]
+        last = chunk[-1]
+        after = filters.querystring(cursor=Cursor(last.occurred_on, last.pk))
+        next_url = f"{request.path}?{after}&limit={limit}"
+    return JsonResponse({
+        "filters": applied_filters(filters),
+        "limit": limit,
+        "count": len(chunk),
+        "next": next_url,
+        "events": [export_record(event) for event in chunk],
+    })
+
+
+@require_GET
+def events_geojson(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = _parse(request)
+    except FilterError as exc:
+        return bad_request_json(exc.messages)
+    return JsonResponse(selectors.events_geojson(filters), content_type="application/geo+json")
+
+
+@require_GET
+def zones_geojson(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    values = request.GET.getlist("date")
+    if len(values) > 1:
+        errors.append("'date' was given more than once; give it once.")
+    day = parse_date(values[0].strip() if values else "", "date", errors) or timezone.localdate()
+    if errors:
+        return JsonResponse({"error": "Bad date", "messages": errors}, status=400)
+    return JsonResponse(selectors.zones_geojson(day), content_type="application/geo+json")

@@ -1,0 +1,453 @@
+"""Read side of the event pages, the map and the exports. Every function issues a fixed number of queries,
+whatever the number of events (pinned by tests/pages/test_query_counts.py), and reads a bounded slice of the data:
+a page of the keyset, a window of weeks, the zones valid on one date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from actors.models import Statement
+from events.models import (
+    ControlZone,
+    Event,
+    EventActor,
+    EventSource,
+    EventStatus,
+    Place,
+    SummaryStatus,
+    WeeklySummary,
+)
+from events.public.filters import Cursor, EventFilters
+from events.public.presentation import TYPE_COLORS
+from events.taxonomy import EventType
+from events.territory.geo import geometry_contains
+from events.weeks import per_week_and_type, week_monday
+
+PAGE_SIZE = 50
+CHART_WEEKS = 26
+CHART_MIN_WEEKS = 8
+EXPORT_CHUNK = 2000
+MAP_MAX_MARKERS = 5000
+
+
+def visible_statuses(is_editor: bool) -> tuple[str, ...]:
+    """Editors also see unreviewed candidates (marked as such); the public sees published events only."""
+    if is_editor:
+        return (EventStatus.PUBLISHED, EventStatus.CANDIDATE)
+    return (EventStatus.PUBLISHED,)
+
+
+def _status_q(statuses: tuple[str, ...]) -> Q:
+    return Q(status=statuses[0]) if len(statuses) == 1 else Q(status__in=statuses)
+
+
+def filter_events(filters: EventFilters, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,)) -> QuerySet[Event]:
+    """The events a filter set means, unordered and unpaginated; filters must have been resolved."""
+    qs = Event.objects.filter(_status_q(statuses))
+    if filters.date_from:
+        qs = qs.filter(occurred_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(occurred_on__lte=filters.date_to)
+    if filters.types:
+        qs = qs.filter(event_type__in=filters.types)
+    if filters.sub_types:
+        qs = qs.filter(sub_event_type__in=filters.sub_types)
+    if filters.actor_scope is not None:
+        qs = qs.filter(
+            Exists(EventActor.objects.filter(event=OuterRef("pk"), actor_id__in=sorted(filters.actor_scope.ids)))
+        )
+    if filters.place_id is not None:
+        qs = qs.filter(place_id=filters.place_id)
+    if filters.governorate:
+        qs = qs.filter(place__admin1=filters.governorate)
+    if filters.text:
+        qs = qs.filter(_text_q(filters.text))
+    return qs
+
+
+def governorate_names() -> list[str]:
+    """Syria's governorates as the place gazetteer spells them (admin1); places abroad (venues of the diplomacy)
+    have an admin1 of their own country and are not offered as a governorate."""
+    return list(
+        Place.objects.filter(country="Syria")
+        .exclude(admin1="")
+        .order_by("admin1")
+        .values_list("admin1", flat=True)
+        .distinct()
+    )
+
+
+def _text_q(text: str) -> Q:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        # websearch_to_tsquery accepts anything a person types ("air strike" -idlib, or "quoted phrases")
+        # without syntax errors; the stored vector is GIN-indexed (events/migrations/0002).
+        return Q(search_vector=SearchQuery(text, search_type="websearch", config="english"))
+    return Q(title__icontains=text) | Q(description__icontains=text)
+
+
+def _keyset(qs: QuerySet[Event], cursor: Cursor | None) -> QuerySet[Event]:
+    if cursor is None:
+        return qs
+    # (occurred_on, id) < (d, i), spelled so both databases range-scan the (status, occurred_on, id) index:
+    # the redundant occurred_on <= d bounds the scan, the OR picks the rows of day d older than id i.
+    return qs.filter(
+        Q(occurred_on__lt=cursor.occurred_on) | Q(occurred_on=cursor.occurred_on, id__lt=cursor.id),
+        occurred_on__lte=cursor.occurred_on,
+    )
+
+
+def with_display_relations(qs: QuerySet[Event]) -> QuerySet[Event]:
+    """Place joined; actors and sources prefetched in one query each (never one per row)."""
+    return qs.select_related("place").prefetch_related(
+        Prefetch(
+            "actor_roles",
+            queryset=EventActor.objects.select_related("actor").only(
+                "event_id", "role", "actor__name", "actor__slug", "actor__parent_id"
+            ).order_by("role", "id"),
+        ),
+        Prefetch(
+            "event_sources",
+            queryset=EventSource.objects.select_related("article__feed").only(
+                "event_id", "sentence", "article__url", "article__title", "article__feed__name"
+            ).order_by("id"),
+        ),
+    )
+
+
+@dataclass
+class EventPage:
+    events: list[Event]
+    next_cursor: Cursor | None
+
+
+def event_page(
+    filters: EventFilters, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), size: int = PAGE_SIZE
+) -> EventPage:
+    """One page of the timeline, newest first, strictly older than the filter's cursor.
+
+    Three queries: the page (with its place), its actor roles, its sources. One row more than the page is read
+    to know whether an older page exists, instead of counting the whole set."""
+    qs = _keyset(filter_events(filters, statuses), filters.cursor).order_by("-occurred_on", "-id")
+    rows = list(with_display_relations(qs)[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = Cursor(rows[-1].occurred_on, rows[-1].pk)
+    return EventPage(rows, next_cursor)
+
+
+@dataclass
+class WeeklyChart:
+    weeks: list[date]
+    counts: dict[str, list[int]]  # event type -> count per week
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(sum(row) for row in self.counts.values())
+
+    @property
+    def labels(self) -> list[str]:
+        """Each week by its Monday as a reader writes it ("3 Sep"), with the year on the first week and wherever a
+        new year starts ("31 Dec 2018", "7 Jan 2019"): "2018-W36" makes an analyst count weeks."""
+        labels, year = [], None
+        for week in self.weeks:
+            labels.append(f"{week.day} {week:%b}" + (f" {week.year}" if week.year != year else ""))
+            year = week.year
+        return labels
+
+    @property
+    def shown_types(self) -> list[str]:
+        return [t for t in EventType.values if any(self.counts[t])]
+
+    def table(self) -> list[tuple[str, list[int]]]:
+        """The chart as rows for an accessible table: (week label, count per shown type)."""
+        types = self.shown_types
+        return [(label, [self.counts[t][i] for t in types]) for i, label in enumerate(self.labels)]
+
+    def as_chart_data(self) -> dict[str, Any]:
+        """What static/js/charts.js draws (passed with json_script, never as inline code)."""
+        return {
+            "labels": self.labels,
+            "weekStarts": [w.isoformat() for w in self.weeks],
+            "datasets": [
+                {"label": t, "data": self.counts[t], "backgroundColor": TYPE_COLORS[t]} for t in self.shown_types
+            ],
+        }
+
+
+def weekly_chart(
+    filters: EventFilters, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), weeks: int = CHART_WEEKS
+) -> WeeklyChart:
+    """Events per ISO week and type for the filtered set, aggregated in SQL (two queries).
+
+    The window is the filter's date range, or else the `weeks` weeks up to the newest matching event: a bounded
+    slice, so the cost follows the window, not the length of the whole record."""
+    qs = filter_events(filters, statuses)
+    end = filters.date_to
+    if end is None:
+        end = qs.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
+        if end is None:
+            return WeeklyChart([], {t: [] for t in EventType.values})
+    start = filters.date_from or (week_monday(end) - timedelta(weeks=weeks - 1))
+    rows = per_week_and_type(qs.filter(occurred_on__gte=start, occurred_on__lte=end), n=Count("id"))
+    week_list = []
+    monday = week_monday(start)
+    while monday <= end:
+        week_list.append(monday)
+        monday += timedelta(weeks=1)
+    index = {w: i for i, w in enumerate(week_list)}
+    counts = {t: [0] * len(week_list) for t in EventType.values}
+    for row in rows:
+        if row["week"] in index and row["event_type"] in counts:
+            counts[row["event_type"]][index[row["week"]]] = row["n"]
+    if filters.date_from is None:
+        # A record shorter than the window would be a wide empty chart with a sliver of bars at the right: start
+        # at its first week instead, keeping at least CHART_MIN_WEEKS so a single week is still read as a bar.
+        first = next((i for i in range(len(week_list)) if any(counts[t][i] for t in counts)), len(week_list))
+        drop = max(0, min(first, len(week_list) - CHART_MIN_WEEKS))
+        if drop:
+            week_list = week_list[drop:]
+            counts = {t: values[drop:] for t, values in counts.items()}
+            start = week_list[0]
+    return WeeklyChart(week_list, counts, start, end)
+
+
+# --- Dashboard ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WeekComparison:
+    this_week_start: date
+    rows: list[dict[str, Any]]  # {"type", "this", "last", "change"}
+    is_current: bool = True  # False: the record stops before last week, so its newest week is compared instead
+
+    @property
+    def this_total(self) -> int:
+        return sum(r["this"] for r in self.rows)
+
+    @property
+    def last_total(self) -> int:
+        return sum(r["last"] for r in self.rows)
+
+
+def week_comparison(
+    today: date, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), newest: date | None = None
+) -> WeekComparison:
+    """This ISO week's published events by type against last week's, in one grouped query.
+
+    `newest` is the newest published event's date when the caller already holds it: if nothing happened this week
+    or last, the week of that event is compared with the week before, so a quiet record (or the 2018 demo) shows
+    its last real movement instead of a row of zeros."""
+    is_current = newest is None or newest >= week_monday(today) - timedelta(weeks=1)
+    if not is_current:
+        today = newest
+    this_monday = week_monday(today)
+    last_monday = this_monday - timedelta(weeks=1)
+    rows = per_week_and_type(
+        Event.objects.filter(_status_q(statuses), occurred_on__gte=last_monday, occurred_on__lte=today), n=Count("id")
+    )
+    this = dict.fromkeys(EventType.values, 0)
+    last = dict.fromkeys(EventType.values, 0)
+    for row in rows:
+        (this if row["week"] == this_monday else last)[row["event_type"]] += row["n"]
+    table = [
+        {"type": t, "color": TYPE_COLORS[t], "this": this[t], "last": last[t], "change": this[t] - last[t]}
+        for t in EventType.values
+    ]
+    return WeekComparison(this_monday, table, is_current)
+
+
+def public_statements() -> QuerySet[Statement]:
+    """Statements tied to no event or to a published one (a rejected extraction's quotes stay hidden), newest
+    first, with speaker and article joined."""
+    return (
+        Statement.objects.filter(Q(event__isnull=True) | Q(event__status=EventStatus.PUBLISHED))
+        .select_related("speaker", "article")
+        .only("text", "is_direct", "said_on", "speaker_text", "speaker__name", "speaker__slug", "article__url",
+              "article__title")
+        .order_by("-said_on", "-id")
+    )
+
+
+def latest_statements(limit: int = 6) -> list[Statement]:
+    return list(public_statements()[:limit])
+
+
+def latest_weekly_summary() -> WeeklySummary | None:
+    return WeeklySummary.objects.filter(status=SummaryStatus.PUBLISHED).order_by("-week_start").first()
+
+
+# --- Event and place pages -----------------------------------------------------------------------------------
+
+
+def event_detail(pk: int, statuses: tuple[str, ...]) -> Event | None:
+    """The event with place, actors and sources (three queries), or None if missing or not visible."""
+    return with_display_relations(Event.objects.filter(_status_q(statuses), pk=pk)).first()
+
+
+def event_statements(event: Event) -> list[Statement]:
+    return list(public_statements().filter(event=event))
+
+
+@dataclass
+class ControlPeriod:
+    zone: ControlZone
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass
+class PlaceHistory:
+    place: Place
+    events: list[Event]
+    periods: list[ControlPeriod] = field(default_factory=list)
+
+    def controller_on(self, day: date) -> ControlZone | None:
+        for period in self.periods:
+            if period.valid_from <= day and (period.valid_to is None or day < period.valid_to):
+                return period.zone
+        return None
+
+
+def zones_containing(lon: float, lat: float) -> list[ControlZone]:
+    """Every zone (any date) whose polygon contains the point: one query, point-in-polygon in Python."""
+    zones = ControlZone.objects.select_related("controller").order_by("valid_from", "id")
+    return [z for z in zones if geometry_contains(z.geometry, lon, lat)]
+
+
+def place_history(slug: str, statuses: tuple[str, ...], limit: int = PAGE_SIZE) -> PlaceHistory | None:
+    """The place, its newest events (three queries) and who controlled it when (one query)."""
+    place = Place.objects.filter(slug=slug).first()
+    if place is None:
+        return None
+    events = list(
+        with_display_relations(
+            Event.objects.filter(_status_q(statuses), place=place).order_by("-occurred_on", "-id")
+        )[:limit]
+    )
+    periods = [
+        ControlPeriod(z, z.valid_from, z.valid_to)
+        for z in zones_containing(place.longitude, place.latitude)
+    ]
+    periods.sort(key=lambda p: (p.valid_from, p.zone.pk), reverse=True)
+    history = PlaceHistory(place, events, periods)
+    for event in events:
+        event.controller_then = history.controller_on(event.occurred_on)
+    return history
+
+
+# --- Map ---------------------------------------------------------------------------------------------------
+
+
+def zones_on(day: date) -> list[ControlZone]:
+    """The control zones valid on a date (valid_from <= day < valid_to), with their controller: one query."""
+    return list(
+        ControlZone.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day)
+        .select_related("controller")
+        .order_by("controller__name", "name", "id")
+    )
+
+
+def zones_geojson(day: date) -> dict[str, Any]:
+    features = [
+        {
+            "type": "Feature",
+            "id": zone.pk,
+            "geometry": zone.geometry,
+            "properties": {
+                "name": zone.name,
+                "controller": zone.controller.name,
+                "controller_slug": zone.controller.slug,
+                "color": zone.controller.color or "#777777",
+                "valid_from": zone.valid_from.isoformat(),
+                "valid_to": zone.valid_to.isoformat() if zone.valid_to else None,
+            },
+        }
+        for zone in zones_on(day)
+    ]
+    return {"type": "FeatureCollection", "date": day.isoformat(), "features": features}
+
+
+def map_bounds() -> dict[str, str | None]:
+    """The span the map's date slider covers (first zone or event, up to today), the dates zones change on and the
+    newest published event's date (so an empty window can point at it): one query over the zones table and one
+    over events, whose MIN and MAX PostgreSQL answers from both ends of an index on occurred_on."""
+    span = Event.objects.filter(status=EventStatus.PUBLISHED).aggregate(
+        first=Min("occurred_on"), last=Max("occurred_on")
+    )
+    first_event, last_event = span["first"], span["last"]
+    change_days: set[date] = set()
+    for valid_from, valid_to in ControlZone.objects.values_list("valid_from", "valid_to").order_by():
+        change_days.add(valid_from)
+        if valid_to:
+            change_days.add(valid_to)
+    first = min([d for d in (first_event, min(change_days, default=None)) if d], default=None)
+    return {
+        "first": first.isoformat() if first else None,
+        "changes": [d.isoformat() for d in sorted(change_days)],
+        "last_event": last_event.isoformat() if last_event else None,
+    }
+
+
+def events_geojson(filters: EventFilters, limit: int = MAP_MAX_MARKERS) -> dict[str, Any]:
+    """Published events with a place, newest first, as GeoJSON points (one query)."""
+    rows = list(
+        _keyset(filter_events(filters), filters.cursor)
+        .filter(place__isnull=False)
+        .order_by("-occurred_on", "-id")
+        .values(
+            "id", "title", "occurred_on", "event_type", "sub_event_type", "fatalities",
+            "place__name", "place__latitude", "place__longitude",
+        )[: limit + 1]
+    )
+    truncated = len(rows) > limit
+    detail_url = reverse("events:detail", args=[0]).removesuffix("0/")
+    features = [
+        {
+            "type": "Feature",
+            "id": row["id"],
+            "geometry": {"type": "Point", "coordinates": [row["place__longitude"], row["place__latitude"]]},
+            "properties": {
+                "title": row["title"],
+                "date": row["occurred_on"].isoformat(),
+                "event_type": row["event_type"],
+                "sub_event_type": row["sub_event_type"],
+                "fatalities": row["fatalities"],
+                "place": row["place__name"],
+                "url": f"{detail_url}{row['id']}/",
+                "color": TYPE_COLORS.get(row["event_type"], "#555555"),
+            },
+        }
+        for row in rows[:limit]
+    ]
+    return {"type": "FeatureCollection", "truncated": truncated, "features": features}
+
+
+# --- Exports -------------------------------------------------------------------------------------------------
+
+
+def export_chunks(filters: EventFilters, chunk: int = EXPORT_CHUNK) -> Iterator[list[Event]]:
+    """All matching published events, newest first, in keyset chunks of `chunk` rows (three queries a chunk), so
+    a large export streams in constant memory and never uses OFFSET."""
+    cursor = filters.cursor
+    while True:
+        qs = _keyset(filter_events(filters), cursor).order_by("-occurred_on", "-id")
+        rows = list(with_display_relations(qs)[:chunk])
+        if not rows:
+            return
+        yield rows
+        if len(rows) < chunk:
+            return
+        cursor = Cursor(rows[-1].occurred_on, rows[-1].pk)
