@@ -34,6 +34,7 @@ run: $(VENV)/.installed
 	$(RUN_ENV) $(PY) manage.py ingest --file events/data/demo_feed.xml
 	$(RUN_ENV) $(PY) manage.py create_editors --demo
 	$(RUN_ENV) $(PY) manage.py publish_demo
+	$(RUN_ENV) $(PY) manage.py publish_demo_summary
 	$(RUN_ENV) $(PY) manage.py run_site --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev

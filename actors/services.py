@@ -54,8 +54,9 @@ def _actor_errors(index: int, item: Any) -> list[str]:
     return errors
 
 
-def _wanted_aliases(item: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """normalized -> (name, language) for the actor's own name and its aliases (first spelling wins)."""
+def actor_names_wanted(item: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """normalized -> (name, language) for the actor's own name and its aliases (first spelling wins): the Alias
+    rows a gazetteer entry becomes (the evaluation builds its gazetteer from the same)."""
     wanted: dict[str, tuple[str, str]] = {normalize_name(item["name"]): (item["name"], "en")}
     for alias in item.get("aliases", []):
         wanted.setdefault(normalize_name(alias["name"]), (alias["name"], alias.get("language") or "en"))
@@ -84,7 +85,7 @@ def _validate(items: list[Any]) -> None:
             errors.append(f"actor {item['slug']!r}: cannot be its own parent.")
     owner: dict[str, str] = {}
     for item in items:
-        for key, (name, _language) in _wanted_aliases(item).items():
+        for key, (name, _language) in actor_names_wanted(item).items():
             if owner.setdefault(key, item["slug"]) != item["slug"]:
                 errors.append(
                     f"alias {name!r} (normalised {key!r}) is given to both {owner[key]!r} and {item['slug']!r}."
@@ -150,7 +151,7 @@ def actor_gazetteer_load(data: Mapping[str, Any]) -> LoadReport:
 
 def _aliases_load(items: list[Mapping[str, Any]], actors: dict[str, Actor], report: LoadReport) -> None:
     wanted = {key: (actors[item["slug"]], name, language)
-              for item in items for key, (name, language) in _wanted_aliases(item).items()}
+              for item in items for key, (name, language) in actor_names_wanted(item).items()}
     current = {a.normalized: a for a in Alias.objects.select_related("actor").filter(normalized__in=wanted)}
     conflicts = [
         f"alias {alias.name!r} already belongs to {alias.actor.slug!r}, not {actor.slug!r}: change one of them "

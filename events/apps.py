@@ -6,7 +6,7 @@ class EventsConfig(AppConfig):
     name = 'events'
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from actors.models import Actor, Alias
         from events.extract.matcher_cache import gazetteer_changed
@@ -21,3 +21,15 @@ class EventsConfig(AppConfig):
         from events.freshness import connect_signals
 
         connect_signals()
+
+        # SQLite's search index lives on triggers that a table rebuild by a later migration drops
+        # (events/public/search.py): put back after every migrate.
+        post_migrate.connect(_restore_sqlite_search, sender=self, dispatch_uid="events-sqlite-fts")
+
+
+def _restore_sqlite_search(sender, using: str = "default", **kwargs) -> None:
+    from django.db import connections
+
+    from events.public.search import ensure_sqlite_fts
+
+    ensure_sqlite_fts(connections[using])

@@ -40,12 +40,12 @@ EXPORT_CHUNK = 2000
 KINDS = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
 KEEP_FILES = 2
 
-# What an export may say about an event and its place: not the editors' bookkeeping (review, merge, timestamps), not
+# What an export may say about an event and its place: not the editors' bookkeeping (review, merge, creation), not
 # the search vector, not the place's JSON list of spellings (decoding it for every row cost a tenth of the time).
 _EVENT_FIELDS = [
     f.attname for f in Event._meta.concrete_fields
     if f.attname not in ("search_vector", "rejection_reason", "reviewed_by_id", "reviewed_at", "merged_into_id",
-                         "editor_owned", "created_at", "updated_at")
+                         "editor_owned", "created_at")
 ]
 _PLACE_FIELDS = [f.attname for f in Place._meta.concrete_fields if f.attname != "aliases"]
 # What an export may say about an actor (not its long description or designations).

@@ -102,7 +102,7 @@ def _on_reference_write(sender: Any, **kwargs: Any) -> None:
 def connect_signals() -> None:
     """Saves and deletes through the ORM (the admin, services, seeding) bump the versions; bulk writers that skip
     signals (extraction's multi-row INSERTs, bulk_create) call record_changed() themselves."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_migrate, post_save
 
     from actors.models import Actor, Alias, Statement
     from events.models import ControlZone, Event, EventActor, EventSource, Place, WeeklySummary
@@ -113,3 +113,9 @@ def connect_signals() -> None:
     for model in (Actor, Alias, Place):
         post_save.connect(_on_reference_write, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(_on_reference_write, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")
+    # A migration may rewrite rows (or, on SQLite, rebuild the search index): nothing cached before it is kept.
+    post_migrate.connect(_on_migrate, dispatch_uid="freshness-migrate")
+
+
+def _on_migrate(sender: Any, **kwargs: Any) -> None:
+    reference_changed()

@@ -109,6 +109,12 @@ def _place_errors(index: int, item: Any) -> list[str]:
     return errors
 
 
+def place_aliases_wanted(item: Mapping[str, Any]) -> list[str]:
+    """The aliases a place entry is stored with: its own name is matched anyway, so only the other spellings, in
+    file order (the evaluation builds its gazetteer from the same)."""
+    return [a for a in dict.fromkeys(item.get("aliases", [])) if normalize_name(a) != normalize_name(item["name"])]
+
+
 def place_gazetteer_load(data: Mapping[str, Any]) -> LoadReport:
     """Upsert the places of a gazetteer ({"places": [...]}) by slug; a second run with the same data writes nothing.
 
@@ -139,9 +145,7 @@ def place_gazetteer_load(data: Mapping[str, Any]) -> LoadReport:
         for item in items:
             values = {
                 "name": item["name"],
-                # The place's own name is matched anyway: keep only the other spellings, in file order.
-                "aliases": [a for a in dict.fromkeys(item.get("aliases", []))
-                            if normalize_name(a) != normalize_name(item["name"])],
+                "aliases": place_aliases_wanted(item),
                 "latitude": float(item["latitude"]),
                 "longitude": float(item["longitude"]),
                 "admin1": governorate(item.get("admin1") or ""),

@@ -11,6 +11,8 @@ from dataclasses import asdict
 from celery import shared_task
 from django.conf import settings
 
+from events.alerts.mail import AlertDigestFailed, alert_confirmation_send, alert_digest_send
+from events.alerts.services import alerts_enqueue_due
 from events.extract.store import articles_extract, record_extract_enqueue
 from events.ingest.feeds import feed_fetch, feeds_claim_due
 from events.summaries.mail import SummaryEmailIncomplete, subscriber_confirmation_send, summary_email_send
@@ -74,7 +76,10 @@ def fetch_feed(self, feed_id: int) -> dict:
     changed articles are extracted by a task of their own, after the lock is released."""
     # The task id owns the lock: a redelivery after this worker dies mid-fetch carries the same id (feed_lock).
     report = feed_fetch(feed_id, lock_owner=self.request.id or "", then_extract=extract_articles.delay_on_commit)
-    if report.transient:
+    # Run eagerly with errors propagating (the embedded default: no worker, CELERY_TASK_EAGER_PROPAGATES), a retry
+    # would raise celery's Retry into the caller (a 500 in the admin): the failure is already recorded on the feed,
+    # whose back-off schedules the next attempt. Without propagation, apply() runs the retries in-process.
+    if report.transient and not (self.request.is_eager and self.app.conf.task_eager_propagates):
         raise FeedTemporarilyUnavailable(report.error)
     return report.as_dict()
 
@@ -89,6 +94,39 @@ def extract_articles(article_ids: list[int]) -> dict:
 def extract_record() -> int:
     """Extract every stored article again (after a change of rules or gazetteer), one extract_articles per chunk."""
     return record_extract_enqueue(extract_articles.delay_on_commit)
+
+
+# --- Daily alerts ---------------------------------------------------------------------------------------------
+
+
+@shared_task(
+    name="events.tasks.send_alert_confirmation",
+    # SMTP down: the throttle was released with the failure, and the retry sends the one link.
+    autoretry_for=(OSError,),
+    retry_backoff=5,
+    retry_backoff_max=settings.CELERY_BROKER_VISIBILITY_TIMEOUT // 2,
+    max_retries=6,
+)
+def send_alert_confirmation(subscription_id: int) -> bool:
+    return alert_confirmation_send(subscription_id)
+
+
+@shared_task(name="events.tasks.send_alert_digests")
+def send_alert_digests() -> int:
+    """Beat, once a day: one digest task per confirmed alert whose day is not claimed yet."""
+    return len(alerts_enqueue_due(send_alert_digest.delay_on_commit))
+
+
+@shared_task(
+    name="events.tasks.send_alert_digest",
+    # The failed send gave its day's claim back, so the retry sends it; a run that already sent finds it claimed.
+    autoretry_for=(AlertDigestFailed,),
+    retry_backoff=5,
+    retry_backoff_max=settings.CELERY_BROKER_VISIBILITY_TIMEOUT // 2,
+    max_retries=6,
+)
+def send_alert_digest(subscription_id: int) -> int:
+    return alert_digest_send(subscription_id)
 
 
 @shared_task(

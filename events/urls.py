@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from events.public import api, export_files, pages
 from events.public.atom import events_feed
@@ -26,4 +26,5 @@ urlpatterns = [
     path("summaries/confirm/<str:token>/", summaries.confirm, name="summary_confirm"),
     path("summaries/unsubscribe/<str:token>/", summaries.unsubscribe, name="summary_unsubscribe"),
     path("summaries/<isoweek:week_start>/", summaries.summary_detail, name="summary_detail"),
+    path("alerts/", include("events.alerts.urls")),
 ]

@@ -41,6 +41,16 @@ CDN_ASSETS: dict[str, CdnAsset] = {
         "leaflet", "1.9.4", "dist/leaflet.css",
         "sha384-sHL9NAb7lN7rfvG5lfHpm643Xkcjzp4jFvuavGOndn6pjVqS6ny56CAt3nsEVT4H",
     ),
+    # The map page groups events at one place into a cluster with a count (the plugin's own layout CSS; the look
+    # of the clusters is ours, in static/css/site.css).
+    "markercluster.js": CdnAsset(
+        "leaflet.markercluster", "1.5.3", "dist/leaflet.markercluster.js",
+        "sha384-eXVCORTRlv4FUUgS/xmOyr66XBVraen8ATNLMESp92FKXLAMiKkerixTiBvXriZr",
+    ),
+    "markercluster.css": CdnAsset(
+        "leaflet.markercluster", "1.5.3", "dist/MarkerCluster.css",
+        "sha384-pmjIAcz2bAn0xukfxADbZIb3t8oRT9Sv0rvO+BR5Csr6Dhqq+nZs59P0pPKQJkEV",
+    ),
     # For the admin's zone editor.
     "leaflet-draw.js": CdnAsset(
         "leaflet-draw", "1.0.4", "dist/leaflet.draw.js",

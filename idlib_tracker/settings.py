@@ -181,6 +181,11 @@ CELERY_BEAT_SCHEDULE = {
         # Monday morning, deployment time zone (CELERY_TIMEZONE follows TIME_ZONE below).
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
     },
+    "send-alert-digests": {
+        "task": "events.tasks.send_alert_digests",
+        # Every morning, deployment time zone: yesterday's publications are in; each alert is claimed per day.
+        "schedule": crontab(minute=30, hour=6),
+    },
 }
 
 # --- Feeds --------------------------------------------------------------------------------------------------

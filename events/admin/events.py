@@ -32,7 +32,7 @@ from events.models import (
     EventStatus,
     Feed,
 )
-from events.public.selectors import governorate_names
+from events.public.selectors import governorate_names, with_display_relations
 
 SNIPPET_CHARS = 160
 EXCERPT_CONTEXT_CHARS = 280
@@ -438,7 +438,14 @@ class EventAdmin(SimpleHistoryAdmin):
                 request, f"Merged {len(others)} into \u201c{survivor}\u201d (#{survivor.pk}).", messages.SUCCESS
             )
             return None
+        # The editor decides on the texts: each event's description and its sources' sentences, side by side
+        # (place, actors and sources in one query each, whatever the number of events).
         return action_page(
-            self, request, action="merge_events", title="Merge duplicate events", form=form, objects=events,
+            self, request, action="merge_events", title="Merge duplicate events", form=form,
+            objects=with_display_relations(
+                Event.objects.filter(pk__in=[e.pk for e in events])
+                .annotate(n_sources=count_per_row(EventSource.objects.all(), "event"))
+                .order_by("-created_at", "-id")
+            ),
             template="admin/events/event/merge_events.html",
         )

@@ -92,7 +92,9 @@ class ControlZoneAdmin(SimpleHistoryAdmin):
     form = ZoneForm
     list_display = ["name", "controller", "valid_from", "valid_to"]
     list_select_related = ["controller"]
-    list_filter = [CurrentFilter, "controller"]
+    # Only the actors that control a zone: the plain filter listed every actor of the registry (hundreds of
+    # people, ministries and newspapers), burying the few that hold ground.
+    list_filter = [CurrentFilter, ("controller", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "valid_from"
     search_fields = ["name", "source_note", "controller__name"]
     autocomplete_fields = ["controller"]

@@ -70,6 +70,28 @@ class FetchReport:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def sentence(self) -> str:
+        """What happened, for an editor who pressed "Fetch now": in words, the reason when it failed."""
+        name = self.feed_name or f"Feed {self.feed_id}"
+        new = f"{self.new} new article{'' if self.new == 1 else 's'}"
+        others = ", ".join(
+            f"{n} {label}" for n, label in
+            ((self.duplicate, "already stored"), (self.updated, "updated"), (self.failed, "not stored"))
+            if n
+        )
+        fetched = f"fetched {new}" + (f" ({others})" if others else "")
+        if self.status == FetchStatus.OK:
+            return f"{name}: {fetched}."
+        if self.status == FetchStatus.MALFORMED:
+            return f"{name}: {fetched}; the feed is malformed and was read as far as possible ({self.error})."
+        if self.status == FetchStatus.NOT_MODIFIED:
+            return f"{name}: not modified since the last fetch, nothing new."
+        if self.status == FetchStatus.FAILED:
+            again = "tried again later, waiting longer after each failure" if self.transient else (
+                "tried again at its next turn; this looks lasting, so check the address")
+            return f"{name}: failed: {self.error}. It will be {again}."
+        return f"{name}: not fetched: {self.error}."
+
 
 # --- Locking and claiming -----------------------------------------------------------------------------------
 

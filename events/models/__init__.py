@@ -1,7 +1,8 @@
 """The tracker's record of the crisis, one module per family (the tables and the app label stay ``events``):
 feeds.py (feeds, articles), events.py (events, actors' roles, sources), places.py (places, control zones),
-summaries.py (weekly summaries, subscribers, deliveries)."""
+summaries.py (weekly summaries, subscribers, deliveries), alerts.py (daily alert subscriptions)."""
 
+from events.models.alerts import AlertSubscription
 from events.models.events import (
     ActorRole,
     DatePrecision,
@@ -16,7 +17,7 @@ from events.models.places import ControlZone, Place, PlaceKind
 from events.models.summaries import Subscriber, SubscriberQuerySet, SummaryDelivery, SummaryStatus, WeeklySummary
 
 __all__ = [
-    "ActorRole", "Article", "ControlZone", "DatePrecision", "Event", "EventActor", "EventSource", "EventStatus",
-    "Feed", "FetchStatus", "GeoPrecision", "Place", "PlaceKind", "Subscriber", "SubscriberQuerySet",
-    "SummaryDelivery", "SummaryStatus", "WeeklySummary",
+    "ActorRole", "AlertSubscription", "Article", "ControlZone", "DatePrecision", "Event", "EventActor",
+    "EventSource", "EventStatus", "Feed", "FetchStatus", "GeoPrecision", "Place", "PlaceKind", "Subscriber",
+    "SubscriberQuerySet", "SummaryDelivery", "SummaryStatus", "WeeklySummary",
 ]

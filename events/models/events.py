@@ -67,7 +67,8 @@ class Event(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     actors = models.ManyToManyField("actors.Actor", through="EventActor", related_name="events", blank=True)
     sources = models.ManyToManyField(Article, through="EventSource", related_name="events", blank=True)
-    # Kept up to date by a PostgreSQL trigger (migration 0002) from title and description; unused on SQLite.
+    # Kept up to date by a PostgreSQL trigger (migrations 0002, 0004) from title and description; unused on SQLite,
+    # where the FTS5 table events_event_fts (migration 0004, events/public/search.py) serves search.
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -92,12 +93,16 @@ class Event(models.Model):
             # Timeline keyset pagination: WHERE status = 'published' AND (occurred_on, id) < (?, ?)
             # ORDER BY occurred_on DESC, id DESC.
             models.Index(fields=["status", "-occurred_on", "-id"], name="event_status_date_idx"),
-            # Timeline type filter and weekly counts by type: WHERE status = ? AND event_type = ? ORDER BY date.
-            models.Index(fields=["status", "event_type", "-occurred_on"], name="event_status_type_date_idx"),
+            # Timeline type filter and weekly counts by type: WHERE status = ? AND event_type = ? ORDER BY date, id.
+            # The id makes it cover the timeline's count of a type-filtered selection ("Events 1-50 of 2,307"),
+            # which PostgreSQL then reads from the index alone instead of the table.
+            models.Index(fields=["status", "event_type", "-occurred_on", "-id"], name="event_status_type_date_idx"),
             # Place page and place/governorate filters: WHERE place_id IN (...) ORDER BY occurred_on DESC.
             models.Index(fields=["place", "-occurred_on"], name="event_place_date_idx"),
             # Editors' queue: WHERE status = 'candidate' ORDER BY created_at DESC.
             models.Index(fields=["status", "-created_at"], name="event_status_created_idx"),
+            # Daily alert digests (events.alerts): WHERE status = 'published' AND reviewed_at > ? AND reviewed_at <= ?.
+            models.Index(fields=["status", "reviewed_at"], name="event_status_reviewed_idx"),
         ]
 
     def __str__(self) -> str:

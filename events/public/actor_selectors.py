@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from actors.models import Actor, ActorStatus, Alias, Statement
-from events.models import ControlZone
+from actors.names import normalize_name
+from events.models import ControlZone, EventActor, EventStatus
 from events.public.filters import EventFilters, actor_scope
 from events.public.selectors import EventPage, WeeklyChart, event_page, public_statements, weekly_chart
 
@@ -19,6 +21,37 @@ ACTOR_ZONES = 20
 
 def active_actors() -> QuerySet[Actor]:
     return Actor.objects.filter(status=ActorStatus.ACTIVE).select_related("parent").order_by("name")
+
+
+def _count_per_actor(qs: QuerySet, actor_field: str) -> Coalesce:
+    """A correlated COUNT for each actor row (0 when none): the list stays one query however many actors."""
+    counted = qs.filter(**{actor_field: OuterRef("pk")}).order_by().values(actor_field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def actors_with_counts() -> QuerySet[Actor]:
+    """Active actors with `n_events` (published events the actor itself takes part in, in any role) and
+    `n_statements` (its statements the public can read: tied to no event or to a published one), in one query.
+
+    Members are not folded into their parent here: the list shows what each row itself did, while the actor page
+    adds the members' events."""
+    events = EventActor.objects.filter(event__status=EventStatus.PUBLISHED)
+    statements = Statement.objects.filter(Q(event__isnull=True) | Q(event__status=EventStatus.PUBLISHED))
+    return active_actors().annotate(
+        n_events=_count_per_actor(events, "actor"),
+        n_statements=_count_per_actor(statements, "speaker"),
+    )
+
+
+def actor_for_alias(slug: str) -> Actor | None:
+    """The active actor one of whose aliases reads as `slug` ("hts" for HTS, "tahrir-al-sham" for Tahrir al-Sham),
+    for redirecting an address typed or linked by a name the actor is also known by (one query)."""
+    key = normalize_name(slug.replace("-", " "))
+    if not key:
+        return None
+    return (
+        Actor.objects.filter(status=ActorStatus.ACTIVE, aliases__normalized=key).only("slug").order_by("pk").first()
+    )
 
 
 def actor_choices() -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from events import exports
 from events.public import selectors
 from events.public.export_records import applied_filters, csv_lines, export_record, json_lines
 from events.public.filters import Cursor, EventFilters, FilterError, filters_from_request, parse_date
-from events.public.responses import bad_request_json
+from events.public.responses import bad_request_json, bad_request_text
 
 
 def _parse(request: HttpRequest) -> EventFilters:
@@ -27,9 +27,10 @@ MAX_LIMIT = 1000
 def _full_record(request: HttpRequest, kind: str) -> HttpResponse | None:
     """No filter at all is the whole record: a file written by a worker once per version (events/exports.py),
     never built inside this request."""
-    if request.GET:
+    if set(request.GET) - {"excel"}:
         return None
-    return HttpResponseRedirect(reverse("events:full_export", args=[kind]))
+    url = reverse("events:full_export", args=[kind])
+    return HttpResponseRedirect(url + ("?excel=1" if request.GET.get("excel") == "1" else ""))
 
 
 def _filename(extension: str) -> str:
@@ -38,15 +39,23 @@ def _filename(extension: str) -> str:
 
 @require_GET
 def events_csv(request: HttpRequest) -> HttpResponse:
+    """Every ACLED column in ACLED's order plus `source_urls`; `?excel=1` adds a UTF-8 byte order mark."""
+    excel = request.GET.getlist("excel")
     try:
+        if excel not in ([], ["0"], ["1"]):
+            raise FilterError(["'excel' must be 1 (for Excel: a UTF-8 byte order mark) or 0, given once."])
         filters = _parse(request)
     except FilterError as exc:
-        return HttpResponse("Bad filter: " + " ".join(exc.messages), status=400, content_type="text/plain")
+        return bad_request_text(exc.messages)
+    bom = excel == ["1"]
     full = _full_record(request, "csv")
     if full is not None:
         return full
-    response = StreamingHttpResponse(csv_lines(exports.export_chunks(filters)), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    response = StreamingHttpResponse(
+        csv_lines(exports.export_chunks(filters), bom=bom), content_type="text/csv; charset=utf-8"
+    )
+    name = _filename("csv").replace(".csv", "-excel.csv") if bom else _filename("csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

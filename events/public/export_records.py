@@ -1,5 +1,6 @@
-"""What an export says about an event, and the CSV and JSON it is written as: shared by the streaming API
-(events/public/api.py) and the full-record files a worker writes (events/exports.py)."""
+"""What an export says about an event, and the CSV (ACLED's columns, events/public/acled.py) and JSON it is written
+as: shared by the streaming API (events/public/api.py) and the full-record files a worker writes
+(events/exports.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from events.models import ActorRole, Event
+from events.public import acled
 from events.public.filters import EventFilters
 
-# ACLED's column names and order, so analysts' existing scripts read our export unchanged.
-CSV_COLUMNS = (
-    "event_id", "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "admin1",
-    "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
-)
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection): such text cells get a
 # leading apostrophe, which spreadsheets show as plain text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -73,13 +70,15 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_lines(chunks: Iterable[list[Event]]) -> Iterator[str]:
+def csv_lines(chunks: Iterable[list[Event]], bom: bool = False) -> Iterator[str]:
+    """Every ACLED column in ACLED's order plus `source_urls` (events/public/acled.py), a row per event."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    # Excel reads a CSV without a byte order mark in the machine's legacy code page; with one, as UTF-8.
+    yield ("\ufeff" if bom else "") + writer.writerow(acled.COLUMNS)
     for chunk in chunks:
         for event in chunk:
-            record = export_record(event)
-            yield writer.writerow([_csv_cell(record[column]) for column in CSV_COLUMNS])
+            record = acled.row(event)
+            yield writer.writerow([_csv_cell(record[column]) for column in acled.COLUMNS])
 
 
 def applied_filters(filters: EventFilters) -> dict[str, Any]:

@@ -10,9 +10,10 @@ Parameters:
     sub_type        ACLED sub-event type (repeatable)
     actor           actor slug; the actor's members (through Actor.parent, at any depth) are included
     place           place slug
-    governorate     Place.admin1, exactly as the place list spells it
-    q               free text (PostgreSQL: websearch syntax on the stored search vector)
+    governorate     Place.admin1 in any case ("idlib" = "Idlib"); an unknown one is an error
+    q               free text: words, "phrases", -exclusions, or (events/public/search.py, same on both databases)
     cursor          keyset position "YYYY-MM-DD.ID": the events strictly older than that (date, id)
+    before          keyset position the other way: the page of events just newer than that (timeline only)
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ _CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2})\.(\d{1,40})")
 # part of a legitimate filter value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
-SINGLE = ("from", "to", "actor", "place", "governorate", "q", "cursor")
+SINGLE = ("from", "to", "actor", "place", "governorate", "q", "cursor", "before")
 MULTI = ("type", "sub_type")
 
 _SUB_TYPE_PARENT = {sub.value: str(parent) for parent, subs in SUB_EVENT_TYPES.items() for sub in subs}
@@ -82,6 +83,7 @@ class EventFilters:
     governorate: str = ""
     text: str = ""
     cursor: Cursor | None = None
+    before: Cursor | None = None
     # Filled by resolve(): the actor's id set, the place's name.
     actor_scope: ActorScope | None = field(default=None, compare=False)
     place_id: int | None = field(default=None, compare=False)
@@ -95,7 +97,7 @@ class EventFilters:
             or self.governorate or self.text
         )
 
-    def params(self, *, cursor: Cursor | None = None) -> list[tuple[str, str]]:
+    def params(self, *, cursor: Cursor | None = None, before: Cursor | None = None) -> list[tuple[str, str]]:
         """The canonical query parameters (for links to other pages, exports and the next page)."""
         pairs: list[tuple[str, str]] = []
         if self.date_from:
@@ -110,13 +112,15 @@ class EventFilters:
                 pairs.append((name, value))
         if cursor:
             pairs.append(("cursor", str(cursor)))
+        if before:
+            pairs.append(("before", str(before)))
         return pairs
 
-    def querystring(self, *, cursor: Cursor | None = None) -> str:
-        return urlencode(self.params(cursor=cursor))
+    def querystring(self, *, cursor: Cursor | None = None, before: Cursor | None = None) -> str:
+        return urlencode(self.params(cursor=cursor, before=before))
 
     def without_cursor(self) -> EventFilters:
-        return replace(self, cursor=None)
+        return replace(self, cursor=None, before=None)
 
 
 def _one(query: QueryDict, name: str, errors: list[str]) -> str:
@@ -170,21 +174,21 @@ def _choices(query: QueryDict, name: str, valid: set[str], label: str, errors: l
     return tuple(dict.fromkeys(values))  # de-duplicated, order kept
 
 
-def parse_cursor(value: str, errors: list[str]) -> Cursor | None:
+def parse_cursor(value: str, errors: list[str], name: str = "cursor") -> Cursor | None:
     if not value:
         return None
     match = _CURSOR.fullmatch(value)
     if not match:
-        errors.append(f"'cursor' must look like 2024-03-01.1234 (date.id), not {_show(value)}.")
+        errors.append(f"'{name}' must look like 2024-03-01.1234 (date.id), not {_show(value)}.")
         return None
     try:
         day = date.fromisoformat(match[1])
     except ValueError:
-        errors.append(f"'cursor' holds an impossible date: {_show(match[1])}.")
+        errors.append(f"'{name}' holds an impossible date: {_show(match[1])}.")
         return None
     event_id = int(match[2])
     if not 1 <= event_id <= MAX_ID:
-        errors.append("'cursor' points past any event id.")
+        errors.append(f"'{name}' points past any event id.")
         return None
     return Cursor(day, event_id)
 
@@ -226,7 +230,10 @@ def parse_filters(query: QueryDict) -> EventFilters:
         governorate=governorate,
         text=text,
         cursor=parse_cursor(raw["cursor"], errors),
+        before=parse_cursor(raw["before"], errors, "before"),
     )
+    if filters.cursor and filters.before:
+        errors.append("Give 'cursor' (older events) or 'before' (newer events), not both.")
     if errors:
         raise FilterError(errors)
     return filters
@@ -258,9 +265,11 @@ def actor_scope(slug: str) -> ActorScope | None:
 
 
 def resolve(filters: EventFilters) -> EventFilters:
-    """Look up the actor's member ids (one query) and the place (one query), when those filters are used.
+    """Look up the actor's member ids (one query), the place (one query) and the governorate's spelling (one
+    query), when those filters are used.
 
-    Unknown slugs are a FilterError: an empty page would look like "nothing happened" instead of "no such actor"."""
+    Unknown slugs and governorates are a FilterError: an empty page would look like "nothing happened" instead of
+    "no such actor"."""
     from events.models import Place
 
     errors: list[str] = []
@@ -276,9 +285,20 @@ def resolve(filters: EventFilters) -> EventFilters:
             errors.append(f"No place {_show(filters.place)}.")
         else:
             place_id, place_name = found
+    governorate = filters.governorate
+    if governorate:
+        # Typed or linked in any case ("idlib", "IDLIB"): matched against the gazetteer's spelling, which the
+        # event filter (an exact, indexable comparison) and the links built from these filters then use.
+        spelled = (
+            Place.objects.filter(admin1__iexact=governorate).order_by().values_list("admin1", flat=True).first()
+        )
+        if spelled is None:
+            errors.append(f"No governorate {_show(governorate)}: see the list in the filters.")
+        else:
+            governorate = spelled
     if errors:
         raise FilterError(errors)
-    return replace(filters, actor_scope=scope, place_id=place_id, place_name=place_name)
+    return replace(filters, actor_scope=scope, place_id=place_id, place_name=place_name, governorate=governorate)
 
 
 def filters_from_request(query: QueryDict) -> EventFilters:

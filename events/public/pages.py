@@ -38,9 +38,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     latest = selectors.event_page(EventFilters(), selectors.visible_statuses(is_editor(request)), size=10).events
     # Newest first: the first published one dates the record's last week, for free (no extra query).
     newest = next((event.occurred_on for event in latest if event.status == EventStatus.PUBLISHED), None)
+    weeks = selectors.week_comparison(today, newest=newest)
+    # The trend ends with the week the tiles compare, so its last bar and the fatalities tile agree.
+    trend = selectors.weekly_trend(weeks.this_week_start)
     context = {
         "latest": latest,
-        "weeks": selectors.week_comparison(today, newest=newest),
+        "weeks": weeks,
+        "trend": trend,
+        "trend_data": trend.as_chart_data(),
         "statements": selectors.latest_statements(),
         "today": today,
         # SUMMARIES: the latest published weekly summary (one query); the summaries area owns how it is shown
@@ -73,7 +78,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     except FilterError as exc:
         return bad_request(request, exc.messages)
     statuses = selectors.visible_statuses(is_editor(request))
-    page = selectors.event_page(filters, statuses)
+    page = selectors.event_page(filters, statuses, count=True)
     chart = selectors.weekly_chart(filters, statuses)
     context = {
         "filters": filters,
@@ -82,6 +87,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "chart_data": chart.as_chart_data(),
         "query": filters.querystring(),
         "next_query": filters.querystring(cursor=page.next_cursor) if page.next_cursor else "",
+        "prev_query": filters.querystring(before=page.prev_cursor) if page.prev_cursor else "",
         **_filter_form_context(filters),
     }
     return render(request, "events/timeline.html", context)
@@ -155,6 +161,7 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
             point=[place.latitude, place.longitude],
             label=place.name,
             color="#1f2a36",
+            nearby=selectors.places_near(place),
         ),
     }
     return render(request, "events/place_detail.html", context)

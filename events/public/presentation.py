@@ -2,14 +2,46 @@
 
 from events.taxonomy import EventType
 
-# Colour-blind-friendly hues; white badge text on each keeps >= 4.5:1 contrast (riots use dark text instead).
+# White badge text on each keeps >= 4.5:1 contrast (riots use dark text instead). A marker must never read as part
+# of the zone under it, so each colour stays at least ZONE_CONTRAST (delta E) from every colour a controller of the
+# shipped reference data is drawn in, as a line and as the zone's translucent fill (tests/pages/test_palettes.py):
+# the zones take red, blue, teal, green, yellow, grey and black, so the events keep to crimson, burnt orange,
+# magenta, violet, ochre and a dark bottle green.
 TYPE_COLORS: dict[str, str] = {
-    EventType.BATTLES: "#c0392b",
+    EventType.BATTLES: "#8c0d1f",
     EventType.EXPLOSIONS: "#b84700",
-    EventType.VIOLENCE_AGAINST_CIVILIANS: "#8e44ad",
-    EventType.PROTESTS: "#0072b2",
+    EventType.VIOLENCE_AGAINST_CIVILIANS: "#b5179e",
+    EventType.PROTESTS: "#5b2c9f",
     EventType.RIOTS: "#b8860b",
-    EventType.STRATEGIC: "#2e7d32",
+    EventType.STRATEGIC: "#24573a",
 }
 
 TYPE_CSS = {str(t): "type-" + str(t).lower().split("/")[0].split()[0] for t in EventType}
+
+ZONE_CONTRAST = 20.0
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB hex colour: the space in which a distance says how different two colours look."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def colour_difference(first: str, second: str) -> float:
+    """CIE76 delta E between two hex colours: about 2 is the smallest difference an eye notices, 20 and more reads
+    as another colour at a glance."""
+    return sum((p - q) ** 2 for p, q in zip(_lab(first), _lab(second), strict=True)) ** 0.5
+
+
+def blend_on_white(colour: str, opacity: float) -> str:
+    """The colour a translucent fill shows over a white (or untiled) map, as the reader sees it."""
+    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(opacity * c + (1 - opacity) * 255):02x}" for c in channels)

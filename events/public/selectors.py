@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from math import cos, radians
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
 from actors.models import Statement
@@ -22,14 +23,16 @@ from events.models import (
     EventSource,
     EventStatus,
     Place,
+    PlaceKind,
     SummaryStatus,
     WeeklySummary,
 )
+from events.public import search
 from events.public.filters import Cursor, EventFilters
 from events.public.presentation import TYPE_COLORS
 from events.taxonomy import EventType
 from events.territory.geo import geometry_contains
-from events.weeks import per_week_and_type, week_monday
+from events.weeks import as_date, per_week_and_type, week_monday
 
 PAGE_SIZE = 50
 CHART_WEEKS = 26
@@ -69,7 +72,7 @@ def filter_events(filters: EventFilters, statuses: tuple[str, ...] = (EventStatu
     if filters.governorate:
         qs = qs.filter(place__admin1=filters.governorate)
     if filters.text:
-        qs = qs.filter(_text_q(filters.text))
+        qs = qs.filter(search.text_q(filters.text))
     return qs
 
 
@@ -83,16 +86,6 @@ def governorate_names() -> list[str]:
         .values_list("admin1", flat=True)
         .distinct()
     )
-
-
-def _text_q(text: str) -> Q:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        # websearch_to_tsquery accepts anything a person types ("air strike" -idlib, or "quoted phrases")
-        # without syntax errors; the stored vector is GIN-indexed (events/migrations/0002).
-        return Q(search_vector=SearchQuery(text, search_type="websearch", config="english"))
-    return Q(title__icontains=text) | Q(description__icontains=text)
 
 
 def _keyset(qs: QuerySet[Event], cursor: Cursor | None) -> QuerySet[Event]:
@@ -111,8 +104,10 @@ def with_display_relations(qs: QuerySet[Event]) -> QuerySet[Event]:
     return qs.select_related("place").prefetch_related(
         Prefetch(
             "actor_roles",
-            queryset=EventActor.objects.select_related("actor").only(
-                "event_id", "role", "actor__name", "actor__slug", "actor__parent_id"
+            # The actor's kind, country and parent serve the ACLED export (a person's organisation, inter codes).
+            queryset=EventActor.objects.select_related("actor__parent").only(
+                "event_id", "role", "actor__name", "actor__slug", "actor__kind", "actor__country",
+                "actor__parent__name", "actor__parent__slug", "actor__parent__kind", "actor__parent__country",
             ).order_by("role", "id"),
         ),
         Prefetch(
@@ -124,26 +119,82 @@ def with_display_relations(qs: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
+def _newer_than(cursor: Cursor) -> Q:
+    """(occurred_on, id) > (d, i); the redundant occurred_on >= d bounds an index range scan, as in _keyset."""
+    return (
+        Q(occurred_on__gt=cursor.occurred_on) | Q(occurred_on=cursor.occurred_on, id__gt=cursor.id)
+    ) & Q(occurred_on__gte=cursor.occurred_on)
+
+
 @dataclass
 class EventPage:
     events: list[Event]
     next_cursor: Cursor | None
+    # Set when the page was asked for with counting (the timeline): how many events match and how many of them
+    # are newer than this page, so the page says where it is ("events 51-100 of 1,240").
+    total: int | None = None
+    newer: int = 0
+    prev_cursor: Cursor | None = None  # the page of newer events ends just before this one
+
+    @property
+    def first_number(self) -> int:
+        return self.newer + 1 if self.events else 0
+
+    @property
+    def last_number(self) -> int:
+        return self.newer + len(self.events)
 
 
 def event_page(
-    filters: EventFilters, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), size: int = PAGE_SIZE
+    filters: EventFilters,
+    statuses: tuple[str, ...] = (EventStatus.PUBLISHED,),
+    size: int = PAGE_SIZE,
+    count: bool = False,
 ) -> EventPage:
-    """One page of the timeline, newest first, strictly older than the filter's cursor.
+    """One page of the timeline, newest first: strictly older than the filter's cursor, or else the `size` events
+    just newer than its `before` position (the way back up).
 
     Three queries: the page (with its place), its actor roles, its sources. One row more than the page is read
-    to know whether an older page exists, instead of counting the whole set."""
-    qs = _keyset(filter_events(filters, statuses), filters.cursor).order_by("-occurred_on", "-id")
-    rows = list(with_display_relations(qs)[: size + 1])
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        next_cursor = Cursor(rows[-1].occurred_on, rows[-1].pk)
-    return EventPage(rows, next_cursor)
+    to know whether an older page exists. With `count`, one more: the number of matching events and of those
+    newer than the page, in a single aggregate (which also tells whether a newer page exists)."""
+    matching = filter_events(filters, statuses)
+    if filters.before is not None:
+        # Oldest first from just above `before`, then turned round: the newer page as it reads top-down.
+        qs = matching.filter(_newer_than(filters.before)).order_by("occurred_on", "id")
+        rows = list(with_display_relations(qs)[:size])[::-1]
+        # The event at `before` (or older ones) came after this page: older events exist unless the count says
+        # otherwise below.
+        next_cursor = Cursor(rows[-1].occurred_on, rows[-1].pk) if rows else None
+    else:
+        qs = _keyset(matching, filters.cursor).order_by("-occurred_on", "-id")
+        rows = list(with_display_relations(qs)[: size + 1])
+        next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            next_cursor = Cursor(rows[-1].occurred_on, rows[-1].pk)
+    page = EventPage(rows, next_cursor)
+    if count:
+        first = Cursor(rows[0].occurred_on, rows[0].pk) if rows else filters.cursor or filters.before
+        aggregates = {"total": Count("id")}
+        if first is not None:
+            aggregates["newer"] = Count("id", filter=_newer_than(first))
+        figures = matching.order_by().aggregate(**aggregates)
+        page.total, page.newer = figures["total"], figures.get("newer") or 0
+        if page.newer and rows:
+            page.prev_cursor = first
+        if page.last_number >= page.total:
+            page.next_cursor = None
+    return page
+
+
+def week_labels(weeks: list[date]) -> list[str]:
+    """Each week by its Monday as a reader writes it ("3 Sep"), with the year on the first week and wherever a new
+    year starts ("31 Dec 2018", "7 Jan 2019"): "2018-W36" makes an analyst count weeks."""
+    labels, year = [], None
+    for week in weeks:
+        labels.append(f"{week.day} {week:%b}" + (f" {week.year}" if week.year != year else ""))
+        year = week.year
+    return labels
 
 
 @dataclass
@@ -159,13 +210,7 @@ class WeeklyChart:
 
     @property
     def labels(self) -> list[str]:
-        """Each week by its Monday as a reader writes it ("3 Sep"), with the year on the first week and wherever a
-        new year starts ("31 Dec 2018", "7 Jan 2019"): "2018-W36" makes an analyst count weeks."""
-        labels, year = [], None
-        for week in self.weeks:
-            labels.append(f"{week.day} {week:%b}" + (f" {week.year}" if week.year != year else ""))
-            year = week.year
-        return labels
+        return week_labels(self.weeks)
 
     @property
     def shown_types(self) -> list[str]:
@@ -269,6 +314,76 @@ def week_comparison(
     return WeekComparison(this_monday, table, is_current)
 
 
+TREND_WEEKS = 12
+
+
+@dataclass
+class WeeklyTrend:
+    """Published events and their reported dead per week, oldest first, ending with the dashboard's latest week."""
+
+    weeks: list[date]
+    events: list[int]
+    fatalities: list[int]
+
+    @property
+    def labels(self) -> list[str]:
+        return week_labels(self.weeks)
+
+    @property
+    def latest_fatalities(self) -> int:
+        return self.fatalities[-1] if self.fatalities else 0
+
+    @property
+    def previous_fatalities(self) -> int:
+        return self.fatalities[-2] if len(self.fatalities) > 1 else 0
+
+    @property
+    def fatality_change(self) -> int:
+        return self.latest_fatalities - self.previous_fatalities
+
+    def table(self) -> list[tuple[str, int, int]]:
+        return list(zip(self.labels, self.events, self.fatalities, strict=True))
+
+    def as_chart_data(self) -> dict[str, Any]:
+        """What static/js/trend.js draws (passed with json_script)."""
+        return {
+            "labels": self.labels,
+            "weekStarts": [w.isoformat() for w in self.weeks],
+            "events": self.events,
+            "fatalities": self.fatalities,
+        }
+
+
+def weekly_trend(
+    last_monday: date, statuses: tuple[str, ...] = (EventStatus.PUBLISHED,), weeks: int = TREND_WEEKS
+) -> WeeklyTrend:
+    """Events and fatalities per ISO week for up to `weeks` weeks ending with the week of `last_monday`: one grouped
+    query over a bounded date range (the status and date index), whatever the length of the record. Unreported
+    fatalities count as none, as ACLED's totals do."""
+    first_monday = last_monday - timedelta(weeks=weeks - 1)
+    rows = (
+        Event.objects.filter(_status_q(statuses), occurred_on__gte=first_monday,
+                             occurred_on__lt=last_monday + timedelta(weeks=1))
+        .annotate(week=TruncWeek("occurred_on"))
+        .values("week")
+        .annotate(n=Count("id"), dead=Sum("fatalities"))
+        .order_by()
+    )
+    week_list = [first_monday + timedelta(weeks=i) for i in range(weeks)]
+    index = {w: i for i, w in enumerate(week_list)}
+    events, dead = [0] * weeks, [0] * weeks
+    for row in rows:
+        week = as_date(row["week"])
+        if week in index:
+            events[index[week]] = row["n"]
+            dead[index[week]] = row["dead"] or 0
+    # A young record would be a row of empty weeks then a sliver of bars: start at its first week with events,
+    # keeping at least CHART_MIN_WEEKS, as the timeline's chart does.
+    first = next((i for i, n in enumerate(events) if n), weeks)
+    drop = max(0, min(first, weeks - CHART_MIN_WEEKS))
+    return WeeklyTrend(week_list[drop:], events[drop:], dead[drop:])
+
+
 def public_statements() -> QuerySet[Statement]:
     """Statements tied to no event or to a published one (a rejected extraction's quotes stay hidden), newest
     first, with speaker and article joined."""
@@ -346,6 +461,36 @@ def place_history(slug: str, statuses: tuple[str, ...], limit: int = PAGE_SIZE) 
     for event in events:
         event.controller_then = history.controller_on(event.occurred_on)
     return history
+
+
+NEARBY_DEGREES = 0.35  # about 35 km north-south, 30 km east-west at Idlib's latitude
+NEARBY_LIMIT = 12
+
+
+def places_near(place: Place, limit: int = NEARBY_LIMIT) -> list[dict[str, Any]]:
+    """The towns and sites around a place, nearest first, so its map shows where it lies and not a lone dot on a
+    blank background when no tile server answers: one query over a box of the gazetteer, capped, sorted here.
+
+    Governorates, districts and countries are left out: their point is a centroid, not somewhere a reader knows."""
+    box = NEARBY_DEGREES
+    rows = list(
+        Place.objects.filter(
+            latitude__range=(place.latitude - box, place.latitude + box),
+            longitude__range=(place.longitude - box, place.longitude + box),
+        )
+        .exclude(pk=place.pk)
+        .exclude(kind__in=[PlaceKind.COUNTRY, PlaceKind.GOVERNORATE, PlaceKind.DISTRICT])
+        .values("name", "slug", "latitude", "longitude", "kind")
+        .order_by("name")[:200]
+    )
+    # Degrees of longitude shrink with the latitude's cosine; near enough over a few tens of km.
+    squash = cos(radians(place.latitude))
+    rows.sort(key=lambda r: (r["latitude"] - place.latitude) ** 2 + ((r["longitude"] - place.longitude) * squash) ** 2)
+    return [
+        {"name": r["name"], "point": [r["latitude"], r["longitude"]], "url": reverse("events:place", args=[r["slug"]]),
+         "major": r["kind"] == PlaceKind.CITY}
+        for r in rows[:limit]
+    ]
 
 
 # --- Map ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The data of a weekly summary, typed: what compute_week returns, what WeeklySummary.data stores (as JSON) and
 what the page, the Atom entry and both emails render. One shape, read the same way everywhere.
 
-``from_json`` reads a stored summary back (DATA_VERSION 1 rows included: the shape is the same).
+``from_json`` reads a stored summary back (DATA_VERSION 1 rows included: the fields added since have defaults).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 # Bump when the shape of the stored data changes, so a reader can tell an old summary from a new one.
-DATA_VERSION = 1
+# 2: key statements carry speaker_text and context (the article's sentence); version 1 rows read with them empty.
+DATA_VERSION = 2
 # Events with no place, or a place without a governorate: one bucket, the reader cannot tell them apart.
 UNSPECIFIED_GOVERNORATE = "Unspecified"
 
@@ -69,6 +70,10 @@ class KeyStatement:
     sources: int
     source_title: str
     source_url: str  # a web link, or empty
+    # How the article named the speaker, and the sentence the statement was cut from (empty in version 1 data):
+    # what quotes.py needs to quote the statement as a whole sentence.
+    speaker_text: str = ""
+    context: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.urls import reverse
 from events.models import WeeklySummary
 from events.public.selectors import WeeklyChart
 from events.summaries.data import WeekFigures
+from events.summaries.quotes import quote_sentence
 from events.summaries.text import headline_sentence, highlight_lines
 from events.taxonomy import EventType
 
@@ -44,6 +45,8 @@ def summary_context(summary: WeeklySummary) -> dict[str, Any]:
     return {
         "summary": summary,
         "data": data,
+        "statements": quoted_statements(data),
+        "series_rows": series_rows(data),
         "headline_sentence": headline_sentence(data),
         "highlights": highlight_lines(summary.highlights),
         "by_type": by_type,
@@ -51,6 +54,44 @@ def summary_context(summary: WeeklySummary) -> dict[str, Any]:
         "zone_changes": zone_changes,
         "chart": chart,
     }
+
+
+def quoted_statements(data: WeekFigures) -> list[dict[str, Any]]:
+    """The key statements, each with ``quote``: the sentence page, feed and email print (see quotes.py)."""
+    return [
+        {
+            **asdict(statement),
+            "quote": quote_sentence(
+                text=statement.text,
+                speaker=statement.speaker,
+                is_direct=statement.is_direct,
+                speaker_text=statement.speaker_text,
+                context=statement.context,
+            ),
+        }
+        for statement in data.statements
+    ]
+
+
+def series_rows(data: WeekFigures) -> list[dict[str, Any]]:
+    """The twelve weeks for the table under the chart, newest first: the summary's own week is what a reader
+    looks for, and on a phone it is the row they see without scrolling."""
+    rows = []
+    for week in reversed(data.series):
+        monday = date.fromisoformat(week.week_start)
+        sunday = monday + timedelta(days=6)
+        rows.append(
+            {
+                "label": week.label,
+                "week": week.label.split("-")[-1],
+                # Day and month only: the year is in the page's heading, and the row stays one line on a phone.
+                "range": f"{monday.day} {monday:%b} \u2013 {sunday.day} {sunday:%b}",
+                "events": week.events,
+                "fatalities": week.fatalities,
+                "is_this_week": week.week_start == data.week_start,
+            }
+        )
+    return rows
 
 
 def _share(count: int, largest: int) -> int:

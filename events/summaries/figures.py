@@ -180,6 +180,10 @@ def _key_statements(monday: date, sunday: date) -> list[dict[str, Any]]:
                 "id": statement.id,
                 "speaker": statement.speaker.name,
                 "speaker_slug": statement.speaker.slug,
+                # How the article named the speaker and the sentence it came from: the summary quotes the
+                # statement as a whole sentence (quotes.py) without reading the article again.
+                "speaker_text": statement.speaker_text,
+                "context": statement.sentence,
                 "text": statement.text,
                 "is_direct": statement.is_direct,
                 "said_on": statement.said_on.isoformat(),

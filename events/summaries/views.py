@@ -90,6 +90,7 @@ class SummaryAtomFeed(Feed):
         context.update(
             headline_sentence=text.headline_sentence(display.figures_of(summary)),
             highlights=text.highlight_lines(summary.highlights),
+            statements=display.quoted_statements(display.figures_of(summary)),
         )
         return context
 

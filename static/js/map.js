@@ -11,21 +11,12 @@
   var config = M.readConfig(el.dataset.config);
   var map = M.createMap(el, config, { zoom: 8.5 });
   var zones = M.zonesLayer().addTo(map);
-  var events = window.L.geoJSON(null, {
-    pointToLayer: function (feature, latlng) {
-      return window.L.circleMarker(latlng, {
-        className: "event-marker",
-        radius: 6,
-        color: "#ffffff",
-        weight: 1,
-        fillColor: feature.properties.color,
-        fillOpacity: 0.9
-      });
-    },
-    onEachFeature: function (feature, layer) {
-      layer.bindPopup(M.eventPopup(feature.properties));
-    }
-  }).addTo(map);
+  var events = M.eventsLayer();
+  events.group.addTo(map);
+  // A cluster opened onto its events (once they have fanned out) says how many it shows, for the tests and for
+  // anything that waits on the map.
+  events.group.on("spiderfied", function (e) { el.dataset.opened = String(e.markers.length); });
+  events.group.on("unspiderfied", function () { delete el.dataset.opened; });
 
   var form = document.getElementById("map-form");
   var dateInput = document.getElementById("map-date");
@@ -103,6 +94,28 @@
     });
   }
 
+  // How big a marker is for how many dead: drawn once, with the same function the markers use.
+  function drawSizeLegend() {
+    var list = document.getElementById("legend-sizes");
+    if (!list) {
+      return;
+    }
+    M.fatalitySteps.forEach(function (n) {
+      var item = M.element("li", "legend__item");
+      var dot = M.element("span", "legend__dot");
+      var d = 2 * M.fatalityRadius(n);
+      dot.style.width = d + "px";
+      dot.style.height = d + "px";
+      var box = M.element("span", "legend__size");
+      box.setAttribute("aria-hidden", "true");
+      box.appendChild(dot);
+      item.appendChild(box);
+      item.appendChild(M.element("span", "legend__label", n === 0 ? "none or not reported" : n + " killed"));
+      list.appendChild(item);
+    });
+  }
+  drawSizeLegend();
+
   // Two things a reader cannot tell from the drawing: that the newest zones are old (the map of "today" is only
   // as recent as the last zone an editor drew), and where the events are when the chosen window has none.
   function drawHint(day, from, zoneData, n) {
@@ -148,19 +161,19 @@
     ]).then(function (results) {
       zones.clearLayers();
       zones.addData(results[0]);
-      events.clearLayers();
-      events.addData(results[1]);
+      events.set(results[1]);
       drawLegend(results[0], results[1]);
       var n = results[1].features.length;
       status.textContent = results[0].features.length + " zones on " + day + "; " + n + (n === 1 ? " event" : " events") +
         " from " + params.get("from") + (results[1].truncated ? " (newest shown)" : "") + ".";
       drawHint(day, params.get("from"), results[0], n);
-      el.dataset.date = day;
-      el.setAttribute("aria-busy", "false");
       if (!fitted && zones.getLayers().length) {
-        map.fitBounds(zones.getBounds(), { padding: [12, 12] });
+        // At once, not animated: the clusters are drawn for the final zoom before the map says it is ready.
+        map.fitBounds(zones.getBounds(), { padding: [12, 12], animate: false });
         fitted = true;
       }
+      el.dataset.date = day;
+      el.setAttribute("aria-busy", "false");
     }).catch(function (error) {
       if (error.name !== "AbortError") {
         status.textContent = "Could not load the map data: " + error.message;

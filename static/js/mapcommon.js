@@ -66,6 +66,70 @@
     return box;
   }
 
+  // A marker's radius grows with the square root of the dead, so its area (what the eye compares) follows the
+  // number; an event with no reported figure keeps the smallest size, the same as none killed.
+  var FATALITY_STEPS = [0, 10, 50];
+  function fatalityRadius(fatalities) {
+    var n = Number(fatalities) || 0;
+    return Math.min(20, 5 + 1.8 * Math.sqrt(Math.max(0, n)));
+  }
+
+  function eventMarker(feature, latlng) {
+    return window.L.circleMarker(latlng, {
+      className: "event-marker",
+      radius: fatalityRadius(feature.properties.fatalities),
+      color: "#ffffff",
+      weight: 1.5,
+      fillColor: feature.properties.color,
+      fillOpacity: 0.9
+    });
+  }
+
+  // Events at one place (or too close to tell apart at this zoom) become one disc with their count; its ring is
+  // the events' colour when they share a type, else the site's ink. Built from DOM nodes, not an HTML string.
+  function clusterIcon(cluster) {
+    var children = cluster.getAllChildMarkers();
+    var count = cluster.getChildCount();
+    var killed = 0;
+    var colors = {};
+    children.forEach(function (marker) {
+      killed += Number(marker.feature.properties.fatalities) || 0;
+      colors[marker.feature.properties.color] = true;
+    });
+    var shared = Object.keys(colors);
+    var box = element("div", "event-cluster__disc");
+    box.style.borderColor = shared.length === 1 ? shared[0] : "#1f2a36";
+    box.appendChild(element("span", "event-cluster__count", count));
+    var label = count + " events" + (killed ? ", " + killed + " killed" : "");
+    box.title = label;
+    box.setAttribute("aria-label", label);
+    var size = Math.round(30 + Math.min(18, 4 * Math.log(count)));
+    return window.L.divIcon({ html: box, className: "event-cluster", iconSize: [size, size] });
+  }
+
+  function eventsLayer() {
+    var group = window.L.markerClusterGroup
+      ? window.L.markerClusterGroup({
+        iconCreateFunction: clusterIcon,
+        maxClusterRadius: 36,
+        showCoverageOnHover: false,
+        spiderfyOnMaxZoom: true
+      })
+      : window.L.featureGroup();
+    return {
+      group: group,
+      set: function (data) {
+        group.clearLayers();
+        group.addLayer(window.L.geoJSON(data, {
+          pointToLayer: eventMarker,
+          onEachFeature: function (feature, layer) {
+            layer.bindPopup(eventPopup(feature.properties));
+          }
+        }));
+      }
+    };
+  }
+
   function fetchJSON(url, signal) {
     return fetch(url, { signal: signal, headers: { Accept: "application/json" } }).then(function (response) {
       if (!response.ok) {
@@ -95,6 +159,9 @@
     createMap: createMap,
     zonesLayer: zonesLayer,
     eventPopup: eventPopup,
+    eventsLayer: eventsLayer,
+    fatalityRadius: fatalityRadius,
+    fatalitySteps: FATALITY_STEPS,
     element: element,
     fetchJSON: fetchJSON
   };

@@ -180,3 +180,34 @@ def test_editor_cannot_manage_users_or_groups(editor_client):
     index = editor_client.get(reverse("admin:index")).content.decode()
     assert "Users" not in index and "Groups" not in index
     assert "Events" in index
+
+
+def test_the_merge_page_sets_the_events_texts_and_sources_side_by_side(editor_client, django_assert_max_num_queries):
+    army = make_actor("Syrian Arab Army")
+    wire, monitor = make_feed("Levant Wire"), make_feed("Idlib Monitor")
+    one = make_event("Shelling of Saraqib", articles=[make_article(wire, title="Shells fall on Saraqib")],
+                     actors=[(army, ACTOR1)], sentence="Artillery shelled Saraqib on Monday, monitors said.")
+    Event.objects.filter(pk=one.pk).update(description="Government artillery shelled the town's market.")
+    other = make_event("Saraqib shelled <again>", articles=[make_article(monitor, title="Saraqib under fire"),
+                                                           make_article(wire, title="Second wave")],
+                       sentence="Two shells hit the hospital's <b>gate</b>, a doctor said.")
+    page = _act(editor_client, "merge_events", [one, other])
+    html = page.content.decode()
+    columns = html.split('class="event-compare__column"')[1:]
+    assert len(columns) == 2
+    newest, oldest = columns  # the page lists the newest selection first
+    assert "Saraqib shelled &lt;again&gt;" in newest and "Shelling of Saraqib" in oldest
+    assert "Government artillery shelled the town&#x27;s market." in oldest and "No description." in newest
+    assert "Sources (2)" in newest and "Sources (1)" in oldest
+    assert "Idlib Monitor:" in newest and "Saraqib under fire" in newest and "Second wave" in newest
+    assert "Two shells hit the hospital&#x27;s &lt;b&gt;gate&lt;/b&gt;, a doctor said." in newest  # escaped
+    assert "Syrian Arab Army" in oldest and "(actor 1 (initiator))" in oldest
+    assert 'href="https://news.example.org/a/' in oldest
+
+    # Relations are read once for all columns: the same number of queries for 2 events as for 6.
+    more = [make_event(f"Copy {i}", articles=[make_article(wire)], actors=[(army, ACTOR1)]) for i in range(4)]
+    with django_assert_max_num_queries(30) as two:
+        _act(editor_client, "merge_events", [one, other])
+    with django_assert_max_num_queries(30) as six:
+        _act(editor_client, "merge_events", [one, other, *more])
+    assert len(six.captured_queries) == len(two.captured_queries)

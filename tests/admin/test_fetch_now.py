@@ -46,7 +46,7 @@ def test_fetch_now_is_run_by_a_real_worker(editor_on_live_db, live_db, feed_serv
     feed = Feed.objects.create(name="Loopback wire", url=feed_server.url("/wire.xml"))
 
     response = _fetch_now(editor_on_live_db, feed)
-    assert b"Queued 1 feed for fetching." in response.content
+    assert b"Queued 1 feed for fetching. A worker fetches it in the next moments" in response.content
     # Enqueued on commit, not run here: the message waits on the broker until a worker takes it.
     assert broker.llen(DEFAULT_QUEUE) == 1
     assert not Article.objects.filter(feed=feed).exists()
@@ -69,7 +69,8 @@ def test_fetch_now_runs_in_eager_mode_without_redis(editor_on_live_db, feed_serv
     feed_server.add("/wire.xml", rss(entries("eager", 0, 2)))
     feed = Feed.objects.create(name="Loopback wire", url=feed_server.url("/wire.xml"))
     response = _fetch_now(editor_on_live_db, feed)
-    assert b"Queued 1 feed for fetching." in response.content
+    # No worker to queue for: fetched in the request, and the editor is told the outcome.
+    assert b"Loopback wire: fetched 2 new articles." in response.content
     assert Article.objects.filter(feed=feed).count() == 2
     feed.refresh_from_db()
     assert feed.last_status == FetchStatus.OK

@@ -166,3 +166,20 @@ def test_zone_form_has_the_map_editor_and_saves_a_drawn_geometry(editor_client):
          "geometry": json.dumps({"type": "Point", "coordinates": [36, 35]})},
     )
     assert bad.status_code == 200 and b"must be Polygon or MultiPolygon" in bad.content
+
+
+def test_the_by_controller_filter_lists_only_actors_that_control_a_zone(editor_client):
+    hts = make_actor("Hayat Tahrir al-Sham")
+    turkey = make_actor("Turkish Armed Forces")
+    bystander = make_actor("Syrian Observatory for Human Rights")  # an NGO: quoted often, holds no ground
+    ControlZone.objects.create(name="Idlib pocket", controller=hts, valid_from=dt.date(2018, 9, 1), geometry=SQUARE)
+    ControlZone.objects.create(name="Observation post 9", controller=turkey, valid_from=dt.date(2018, 9, 1),
+                               geometry=SQUARE)
+    response = editor_client.get(ZONES)
+    spec = next(f for f in response.context["cl"].filter_specs if f.title == "controller")
+    listed = {label for _, label in spec.lookup_choices}
+    assert listed == {"Hayat Tahrir al-Sham", "Turkish Armed Forces"}
+    assert bystander.name not in response.content.decode()
+
+    filtered = editor_client.get(ZONES, {"controller__id__exact": turkey.pk})
+    assert [z.name for z in filtered.context["cl"].result_list] == ["Observation post 9"]

@@ -65,3 +65,55 @@ def test_the_summary_page_draws_its_chart_and_prints_on_a4(page, summary):
     assert boxes and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes), boxes
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert 1 <= pages <= 3, f"{pages} A4 pages for one week"
+
+
+def _series_table(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const table = document.querySelector(".series-table");
+            const box = table.getBoundingClientRect();
+            const rows = [...table.querySelectorAll("tbody tr")].map(row => ({
+                week: row.querySelector(".week-label").textContent.trim(),
+                cells: [...row.children].map(cell => cell.textContent.trim()),
+                top: row.getBoundingClientRect().top + window.scrollY,
+                bold: getComputedStyle(row.querySelector("td")).fontWeight,
+            }));
+            const header = table.querySelector("thead").getBoundingClientRect();
+            return {left: box.left, right: box.right, width: box.width, rows,
+                    headerTop: header.top + window.scrollY,
+                    pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
+        }"""
+    )
+
+
+def test_the_twelve_week_table_starts_with_the_newest_week_on_a_phone_and_on_a_desktop(page, summary):
+    page.set_viewport_size({"width": 360, "height": 740})  # a small phone
+    page.goto("/summaries/2025-W14/")
+
+    phone = _series_table(page)
+
+    # The week of the summary first, then back in time; each row a week, read top to bottom.
+    assert [row["week"] for row in phone["rows"]] == [f"W{n:02d}" for n in range(14, 2, -1)]
+    newest = summary.data["series"][-1]
+    assert phone["rows"][0]["cells"] == [
+        "W14 31 Mar \u2013 6 Apr", str(newest["events"]), str(newest["fatalities"]),
+    ]
+    assert int(phone["rows"][0]["bold"]) >= 700, "the summary's own week stands out"
+    assert all(a["top"] < b["top"] for a, b in zip(phone["rows"], phone["rows"][1:], strict=False))
+    heights = [b["top"] - a["top"] for a, b in zip(phone["rows"], phone["rows"][1:], strict=False)]
+    assert max(heights) < 1.5 * min(heights), "a row wraps onto a second line on the phone"
+    # Nothing to scroll sideways: the table and the page fit the phone's width.
+    assert phone["left"] >= 0 and phone["right"] <= phone["viewport"], phone
+    assert phone["pageWidth"] <= phone["viewport"], "the page scrolls sideways on a phone"
+    page.locator(".series-table").scroll_into_view_if_needed()
+    screenshot(page, "summary-phone-table", full_page=False)
+
+    page.set_viewport_size({"width": 1360, "height": 900})
+    page.goto("/summaries/2025-W14/")
+    desktop = _series_table(page)
+
+    assert [row["week"] for row in desktop["rows"]] == [row["week"] for row in phone["rows"]]
+    # A compact table under the chart, not twelve rows stretched across the screen.
+    assert desktop["width"] <= 26 * 16 + 1, desktop["width"]
+    assert desktop["pageWidth"] <= desktop["viewport"]
+    page.problems.assert_clean()

@@ -49,7 +49,11 @@ ODD_QUERIES = [
     ("q=%22unclosed%20quote", None),
     ("q=" + quote("إدلب غارة"), None),
     ("q=" + quote("!!! & | :* <-> ()"), None),
-    ("governorate=%27%3B%20DROP%20TABLE%20events_event%3B%20--", None),
+    ("governorate=%27%3B%20DROP%20TABLE%20events_event%3B%20--", "No governorate"),
+    ("governorate=Atlantis", "No governorate"),
+    ("governorate=Idlib%25", "No governorate"),
+    ("cursor=2024-01-01.5&before=2024-01-01.9", "not both"),
+    ("before=2024-02-31.5", "impossible date"),
     ("page=99999999999999999999&utm_source=x", None),
     ("type=Battles&type=Battles", None),
 ]

@@ -17,29 +17,33 @@ def _pages(built) -> dict[str, tuple[str, int]]:
     event = built.events[0]
     middle = built.events[len(built.events) // 2]
     return {
-        # events page + its actor roles + its sources; this week's counts by type; newest statements;
-        # latest weekly summary
-        "dashboard": ("/", 6),
-        # page of 51 rows (place joined) + actor roles + sources; chart: newest matching date + weekly counts;
+        # events page + its actor roles + its sources; this week's counts by type; events and fatalities per
+        # week over the trend's 12 weeks; newest statements; latest weekly summary
+        "dashboard": ("/", 7),
+        # page of 51 rows (place joined) + actor roles + sources; matching events counted with those newer than
+        # the page (one aggregate: "events 51-100 of 1,240"); chart: newest matching date + weekly counts;
         # form choices: actors, places, governorates (once per reference version: the first request after a change)
-        "timeline": ("/timeline/", 8),
-        # as above, plus the actor's member ids (one recursive CTE) and the place's id and name, minus the
-        # chart's newest-date lookup (the range is given)
+        "timeline": ("/timeline/", 9),
+        # as above, plus the actor's member ids (one recursive CTE), the place's id and name and the
+        # governorate's spelling (given in lower case), minus the chart's newest-date lookup (the range is given)
         "timeline filtered": (
-            "/timeline/?actor=russia&type=Battles&type=Explosions%2FRemote+violence&governorate=Idlib"
+            "/timeline/?actor=russia&type=Battles&type=Explosions%2FRemote+violence&governorate=idlib"
             "&place=saraqib&q=Event&from=2023-01-01&to=2024-12-31",
-            9,
+            11,
         ),
         # as the first page, from the middle of the data
-        "timeline deep": (f"/timeline/?cursor={middle.occurred_on.isoformat()}.{middle.pk}", 8),
+        "timeline deep": (f"/timeline/?cursor={middle.occurred_on.isoformat()}.{middle.pk}", 9),
+        # the page of newer events above the middle (50 rows read oldest-first), same queries
+        "timeline newer": (f"/timeline/?before={middle.occurred_on.isoformat()}.{middle.pk}", 9),
         # first published event date; zone validity dates (for the slider)
         "map": ("/map/?date=2024-02-20&days=30", 2),
         # zones valid on the date, controller joined
         "zones geojson": ("/api/zones.geojson?date=2024-02-20", 1),
         # matching events with a place, place joined, newest first, capped
         "events geojson": ("/api/events.geojson?from=2024-01-01&to=2024-03-01&type=Battles", 1),
-        # one keyset chunk of up to 2000 events + its actor roles + its sources (three queries a chunk)
-        "csv": ("/api/events.csv?governorate=Idlib", 3),
+        # the governorate's spelling; one keyset chunk of up to 2000 events + its actor roles + its sources
+        # (three queries a chunk)
+        "csv": ("/api/events.csv?governorate=Idlib", 4),
         "json": ("/api/events.json?type=Battles", 3),
         # one page of the JSON API: the same three queries for limit + 1 rows (the extra row says there is a next)
         "json page": ("/api/events.json?limit=100", 3),
@@ -50,10 +54,13 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "actor": ("/actors/russia/", 11),
         # event (place joined) + actor roles + sources; its statements (speaker and article joined)
         "event": (f"/events/{event.pk}/", 4),
-        # place; its newest events + roles + sources; every zone (point-in-polygon in Python)
-        "place": ("/places/saraqib/", 5),
-        # active actors, parent joined
+        # place; its newest events + roles + sources; every zone (point-in-polygon in Python); the places in a box
+        # around it (capped)
+        "place": ("/places/saraqib/", 6),
+        # active actors, parent joined, each with its published-event and public-statement counts (two correlated
+        # subqueries in the same statement)
         "actor list": ("/actors/", 1),
+        "actor list by events": ("/actors/?sort=events", 1),
     }
 
 
@@ -65,8 +72,9 @@ def _body(response) -> bytes:
 @pytest.mark.parametrize("size", [10, 500])
 @pytest.mark.parametrize(
     "name",
-    ["dashboard", "timeline", "timeline filtered", "timeline deep", "map", "zones geojson", "events geojson", "csv",
-     "json", "json page", "atom", "actor", "event", "place", "actor list"],
+    ["dashboard", "timeline", "timeline filtered", "timeline deep", "timeline newer", "map", "zones geojson",
+     "events geojson", "csv", "json", "json page", "atom", "actor", "event", "place", "actor list",
+     "actor list by events"],
 )
 def test_query_count_is_constant(client, django_assert_num_queries, size, name):
     built = world(size, start=START)
@@ -87,11 +95,12 @@ def test_the_filter_form_costs_no_query_until_the_reference_data_changes(client,
     settings.PUBLIC_CACHE_SECONDS = 0
     world(10, start=START)
     client.get("/timeline/")
-    # the actor's member ids (CTE); page + roles + sources; chart: newest date + weekly counts
-    with django_assert_num_queries(6):
+    # the actor's member ids (CTE); page + roles + sources; the count of matching and newer events; chart: newest
+    # date + weekly counts
+    with django_assert_num_queries(7):
         html = client.get("/timeline/?actor=russia").content.decode()
     assert '<option value="russia" selected>' in html
     Actor.objects.create(name="Newly listed brigade", slug="newly-listed", kind=ActorKind.MILITIA)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = client.get("/timeline/").content.decode()
     assert '<option value="newly-listed">Newly listed brigade</option>' in html

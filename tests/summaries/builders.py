@@ -78,10 +78,13 @@ def make_statement(
     article: Article | None = None,
     event: Event | None = None,
     is_direct: bool = True,
+    speaker_text: str | None = None,
+    sentence: str = "",
 ) -> Statement:
     return Statement.objects.create(
         speaker=speaker,
-        speaker_text=speaker.name if speaker else "",
+        speaker_text=speaker_text if speaker_text is not None else speaker.name if speaker else "",
+        sentence=sentence,
         text=text,
         is_direct=is_direct,
         said_on=said_on,

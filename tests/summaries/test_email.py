@@ -116,3 +116,16 @@ def test_smtp_down_never_fails_the_request_and_the_confirmation_can_be_retried(
     assert len(callbacks) == 1
     assert subscriber_confirmation_send(subscriber.pk) is True
     assert len(mailoutbox) == 1
+
+
+def test_the_email_lists_the_twelve_weeks_newest_first(known_week, publish, audience, mailoutbox):
+    summary = publish()
+    summary_email_send(summary.pk)
+
+    message = mailoutbox[0]
+    text = message.body
+    block = text[text.index("LAST 12 WEEKS, NEWEST FIRST") :].splitlines()[1:13]
+    assert [line.split()[0] for line in block] == [f"2025-W{n:02d}" for n in range(14, 2, -1)]
+    assert block[0].split()[1:] == ["5", "25"]  # this week's events and fatalities first
+    html = message.alternatives[0][0]
+    assert html.index("W14 &middot; 31 Mar") < html.index("W13 &middot; 24 Mar") < html.index("W03 &middot;")
