@@ -105,9 +105,19 @@ def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_migrate, post_save
 
     from actors.models import Actor, Alias, Statement
-    from events.models import ControlZone, Event, EventActor, EventSource, Place, WeeklySummary
+    from events.models import (
+        ControlChange,
+        ControlMap,
+        ControlZone,
+        Event,
+        EventActor,
+        EventSource,
+        Place,
+        WeeklySummary,
+    )
 
-    for model in (Event, EventActor, EventSource, Statement, ControlZone, WeeklySummary):
+    # ControlChange and ControlMap: who held a place when, and the map areas cut from it (events/territory/).
+    for model in (Event, EventActor, EventSource, Statement, ControlZone, ControlChange, ControlMap, WeeklySummary):
         post_save.connect(_on_record_write, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
         post_delete.connect(_on_record_write, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")
     for model in (Actor, Alias, Place):
