@@ -167,3 +167,19 @@ def test_last_modified_is_never_before_today_and_a_new_day_is_a_new_page(client,
     assert parse_http_date(response["Last-Modified"]) == int(midnight.timestamp())
     yesterday = http_date(int(midnight.timestamp()) - 3600)
     assert client.get("/", HTTP_IF_MODIFIED_SINCE=yesterday).status_code == 200
+
+
+def test_an_editors_control_change_is_on_the_map_at_once(client, db):
+    """The zones GeoJSON is cut from the control history: recording a change drops the cached map."""
+    from events.territory.services import control_change_record
+    from tests.factories import make_actor, make_place
+
+    place = make_place("Saraqib test town", latitude=35.86, longitude=36.8)
+    rebels, army = make_actor("Rebel front"), make_actor("Army test corps")
+    control_change_record(place, rebels, date(2024, 1, 1), source="test")
+    url = "/api/zones.geojson?date=2024-03-01"
+    before = client.get(url)
+    assert "Rebel front" in before.content.decode()
+    control_change_record(place, army, date(2024, 2, 1), source="test")
+    after = client.get(url).content.decode()
+    assert "Army test corps" in after and "Rebel front" not in after
