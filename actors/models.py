@@ -1,14 +1,22 @@
 """Who takes part in the conflict (Actor, with its Aliases), who said what (Statement), and the names editors
-turned down as actors (RejectedName)."""
+turned down as actors (RejectedName).
+
+Actors live in time: an actor has the dates it existed or held its role (valid_from / valid_to) and the actor
+that took over from it (successor: Nusra Front -> HTS -> the transitional army). An alias may hold only between two
+dates, so a generic name ("government forces") means Assad's army in an article of 2024 and the transitional
+authorities' forces in one of 2025 (the matcher chooses by the article's date). A slug an actor had before
+(FormerSlug) keeps its old links working."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from actors.names import normalize_name
@@ -52,6 +60,15 @@ class Actor(models.Model):
     # [{"by": "United States", "as": "Foreign Terrorist Organization", "since": "2018-05-31"}, ...]
     designations = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where the facts about this actor come from.")
+    # Inclusive dates; empty means "before our record" / "still". Shown on the actor page, not used by the matcher
+    # (which reads the aliases' own dates): HTS stays HTS in a 2025 article that looks back.
+    valid_from = models.DateField(null=True, blank=True, help_text="First day it existed or held this role.")
+    valid_to = models.DateField(null=True, blank=True, help_text="Last day it existed or held this role.")
+    # Who took over: a renamed group, the army a faction dissolved into, the authorities after a government fell.
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors",
+        help_text="The actor that took over when this one ended (renamed, dissolved into, replaced by).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,6 +79,12 @@ class Actor(models.Model):
         indexes = [
             # The editors' queue of proposed actors: WHERE status = 'proposed' ORDER BY created_at.
             models.Index(fields=["status", "created_at"], name="actor_status_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=F("valid_to")),
+                name="actor_valid_period",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,15 +117,81 @@ class NormalizedName(models.Model):
 class Alias(NormalizedName):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     language = models.CharField(max_length=10, default="en")
+    # Inclusive dates between which the name means this actor; empty = always. "Syrian government" is Assad's
+    # until 2024-12-08 and the transitional government's from 2024-12-09: two aliases of one name.
+    valid_from = models.DateField(null=True, blank=True, help_text="First day the name means this actor.")
+    valid_to = models.DateField(null=True, blank=True, help_text="Last day the name means this actor.")
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "aliases"
         constraints = [
-            # A name resolves to exactly one actor.
-            models.UniqueConstraint(fields=["normalized"], name="alias_normalized_unique"),
+            # A name resolves to exactly one actor on any date. The database holds what it can say portably: one
+            # open-ended period at each end per name, one period per start date, and from <= to; clean() and the
+            # gazetteer load refuse overlaps between closed periods.
+            models.UniqueConstraint(
+                fields=["normalized"], condition=Q(valid_from__isnull=True), name="alias_normalized_open_start_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["normalized"], condition=Q(valid_to__isnull=True), name="alias_normalized_open_end_unique"
+            ),
+            models.UniqueConstraint(fields=["normalized", "valid_from"], name="alias_normalized_from_unique"),
             models.CheckConstraint(condition=~Q(normalized=""), name="alias_normalized_not_empty"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=F("valid_to")),
+                name="alias_valid_period",
+            ),
         ]
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValidationError({"valid_to": "The last day comes before the first."})
+        # Set here too (save() does it), so the constraints on it are checked by full_clean().
+        self.normalized = key = normalize_name(self.name)
+        others = Alias.objects.filter(normalized=key).exclude(pk=self.pk).select_related("actor")
+        for other in others:
+            if periods_overlap(self.valid_from, self.valid_to, other.valid_from, other.valid_to):
+                when = period_label(other.valid_from, other.valid_to)
+                raise ValidationError(
+                    f"\u201c{self.name}\u201d already means {other.actor} {when}; give the two names periods that"
+                    " do not overlap."
+                )
+
+
+def periods_overlap(a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None) -> bool:
+    """Two inclusive periods (None = open) share at least a day."""
+    return (a_from is None or b_to is None or a_from <= b_to) and (b_from is None or a_to is None or b_from <= a_to)
+
+
+def period_label(valid_from: date | None, valid_to: date | None) -> str:
+    def day(value: date) -> str:
+        return f"{value.day} {value:%b %Y}"
+
+    if valid_from and valid_to:
+        return f"from {day(valid_from)} to {day(valid_to)}"
+    if valid_from:
+        return f"from {day(valid_from)}"
+    if valid_to:
+        return f"until {day(valid_to)}"
+    return "at any date"
+
+
+class FormerSlug(models.Model):
+    """A slug an actor had before (abu-mohammad-al-julani, now ahmed-al-sharaa): old links and filters still find
+    it. Written by the merge of two actors and by the gazetteer load (an actor's "former_slugs")."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} -> {self.actor_id}"
 
 
 class RejectedName(NormalizedName):

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 # PostgreSQL names the violated unique constraint; SQLite names its columns instead.
 FEED_GUID = r"article_feed_guid_unique|events_article\.feed_id, events_article\.guid"
 URL = r"article_url_unique|events_article\.url"
-ALIAS = r"alias_normalized_unique|actors_alias\.normalized"
+# PostgreSQL names the constraint; SQLite names the columns of the (partial) unique index.
+ALIAS = r"alias_normalized_open_(start|end)_unique|actors_alias\.normalized"
 
 
 def _article(feed, **fields) -> Article:

@@ -39,8 +39,10 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def _actor(name: str) -> Actor:
-    return Alias.objects.select_related("actor__parent__parent").get(normalized=normalize_name(name)).actor
+def _actor(name: str, on: date = date(2018, 9, 7)) -> Actor:
+    """The actor a name means on a date (the founding article's by default): some names change meaning in time."""
+    aliases = Alias.objects.select_related("actor__parent__parent").filter(normalized=normalize_name(name))
+    return next(alias for alias in aliases if alias.covers(on)).actor
 
 
 def _place_index() -> dict[str, str]:

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from actors.models import Actor, Alias, RejectedName, Statement
+from actors.models import Actor, Alias, FormerSlug, RejectedName, Statement
 from events.admin.actions import SurvivorForm, action_page, apply_each
 from events.curation.actors import actor_approve, actor_discard, actor_merge
 from events.curation.services import CurationError
@@ -19,8 +19,17 @@ from events.curation.services import CurationError
 class AliasInline(admin.TabularInline):
     model = Alias
     extra = 1
-    fields = ["name", "normalized", "language"]
+    # Dates only for a name that changes meaning ("government forces": Assad's army until 8 Dec 2024).
+    fields = ["name", "normalized", "language", "valid_from", "valid_to"]
     readonly_fields = ["normalized"]
+
+
+class FormerSlugInline(admin.TabularInline):
+    """Old slugs that redirect here (written by merges and the gazetteer load); deleting one breaks old links."""
+
+    model = FormerSlug
+    extra = 0
+    fields = ["slug"]
 
 
 @admin.register(Actor)
@@ -33,14 +42,16 @@ class ActorAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "slug", "aliases__name"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
-    inlines = [AliasInline]
+    autocomplete_fields = ["parent", "successor"]
+    inlines = [AliasInline, FormerSlugInline]
     actions = ["approve", "discard", "merge"]
-    history_list_display = ["status", "name", "parent"]
+    history_list_display = ["status", "name", "parent", "successor"]
     fields = [
         ("name", "slug"),
         ("kind", "status"),
         "parent",
+        ("valid_from", "valid_to"),
+        "successor",
         ("country", "color"),
         "description",
         "designations",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement
+from actors.models import Actor, ActorStatus, Alias, FormerSlug, RejectedName, Statement
 from actors.names import normalize_name
 from events.curation.services import CurationError
 from events.freshness import reference_changed
@@ -20,8 +20,9 @@ from events.models import Article, ControlZone, EventActor
 
 # --- Editors' decisions on actors -------------------------------------------------------------------------------
 # Merging: everything that points at the duplicates (aliases, statements, event roles, zones, article mentions,
-# members) moves to the survivor, the duplicates' names become aliases of the survivor, and the duplicates are
-# deleted. Deleted rather than kept as empty shells: every name still resolves (to the survivor) through the
+# members, successors) moves to the survivor, the duplicates' names become aliases of the survivor, their slugs
+# former slugs of it (old links redirect), and the duplicates are deleted. Deleted rather than kept as empty
+# shells: every name still resolves (to the survivor) through the
 # aliases, simple-history keeps the deleted rows and who deleted them, and there is no second "merged" state for
 # every actor query to exclude. A gazetteer entry merged away should also leave actors/data/actors.json, or the
 # next load reports its aliases as belonging to the survivor.
@@ -97,6 +98,16 @@ def actor_merge(survivor: Actor, others: Iterable[Actor]) -> Actor:
             member.parent, member.updated_at = live, now
         bulk_update_with_history(members, Actor, ["parent", "updated_at"],
                                  default_change_reason=f"Parent merged into {live.slug}"[:100])
+        before = list(Actor.objects.filter(successor_id__in=other_ids).exclude(pk=live.pk).order_by("pk"))
+        for actor in before:
+            actor.successor, actor.updated_at = live, now
+        bulk_update_with_history(before, Actor, ["successor", "updated_at"],
+                                 default_change_reason=f"Successor merged into {live.slug}"[:100])
+        if live.successor_id in other_ids:
+            live.successor_id = None
+        # Old links and saved filters keep working: the duplicates' slugs (and their own former slugs) lead here.
+        FormerSlug.objects.filter(actor_id__in=other_ids).update(actor=live)
+        FormerSlug.objects.bulk_create([FormerSlug(slug=d.slug, actor=live) for d in duplicates], ignore_conflicts=True)
 
         if live.parent_id in other_ids:
             # The survivor was a member of a duplicate: it takes that duplicate's own parent, if any.

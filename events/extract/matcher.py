@@ -8,11 +8,15 @@ of the National Front for Liberation, the Turkey-backed coalition in Idlib in 20
 
 Short all-capital aliases ("AP", "RT", "NFL", "HTS") only match capitals: folding would otherwise turn every "rt"
 or "ap" into an actor.
+
+A name with periods (gazetteer.name_periods) names the actor whose period holds the article's date: find(folded,
+on=published). Only keys that carry a period pay for the choice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from events.extract.folding import Folded, fold, fold_key
 from events.extract.gazetteer import Gazetteer
@@ -48,15 +52,29 @@ class Matcher:
         self.gazetteer = gazetteer
         self.rules = rules
         targets: dict[str, set[tuple[str, int, bool]]] = {}
+        periods: dict[tuple[str, int], set] = {}
         for names, kind in ((gazetteer.actor_names, ACTOR), (gazetteer.place_names, PLACE)):
             for name, target in names:
                 key = fold_key(name)
                 if key:
                     targets.setdefault(key, set()).add((kind, target, _is_acronym(name)))
+                    if kind == ACTOR:
+                        # () = at any date: one undated spelling of the name wins over any period.
+                        dated = gazetteer.name_periods.get((name, target), ())
+                        have = periods.get((key, target))
+                        periods[(key, target)] = set() if not dated or have == set() else (have or set()) | set(dated)
+        self._periods = {
+            (key, target): tuple(sorted(found, key=lambda p: p[0] or date.min))
+            for (key, target), found in periods.items() if found
+        }
         # An acronym flag on any entry makes the key case-sensitive: "NFL" the alias, not "nfl" in a word.
-        # Payload: (any acronym, any place, entries), so a hit is judged without looking through its entries.
+        # Payload: (any acronym, any place, any period, entries), so a hit is judged without looking through its
+        # entries.
         self._automaton = whole_word_automaton({
-            key: (any(e[2] for e in entries), any(e[0] == PLACE for e in entries), tuple(sorted(entries)))
+            key: (
+                any(e[2] for e in entries), any(e[0] == PLACE for e in entries),
+                any((key, e[1]) in self._periods for e in entries if e[0] == ACTOR), tuple(sorted(entries)),
+            )
             for key, entries in targets.items()
         })
         self.size = len(targets)
@@ -71,16 +89,19 @@ class Matcher:
             city for city in self._governorate_of if fold_key(gazetteer.places[city].name) in rules.bare_governorate
         }
 
-    def find(self, folded: Folded) -> list[Mention]:
-        """Every whole-word mention, longest first, without overlaps, in text order."""
+    def find(self, folded: Folded, on: date | None = None) -> list[Mention]:
+        """Every whole-word mention, longest first, without overlaps, in text order. A name with periods names
+        the actor whose period holds ``on`` (the article's date); without a date, the one whose period is open."""
         if not self.size:
             return []
         original = folded.original
         mentions: list[Mention] = []
-        for start, end, (_, (acronym, placed, entries)) in scan(self._automaton, folded.text):
+        for start, end, (_, (acronym, placed, dated, entries)) in scan(self._automaton, folded.text):
             o_start, o_end = folded.span(start, end)
             if acronym and not original[o_start:o_end].replace(".", "").isupper():
                 continue
+            if dated:
+                entries = self._on_date(folded.text[start:end], entries, on)
             scope = ""
             if placed:
                 scope, o_start, o_end = self._place_scope(folded, start, end, o_start, o_end)
@@ -96,6 +117,17 @@ class Matcher:
                 )
         mentions.sort(key=lambda m: (m.start, m.kind))
         return mentions
+
+    def _on_date(self, key: str, entries: tuple, on: date | None) -> tuple:
+        kept = []
+        for entry in entries:
+            periods = self._periods.get((key, entry[1])) if entry[0] == ACTOR else None
+            if periods is None or any(
+                last is None if on is None else (first is None or first <= on) and (last is None or on <= last)
+                for first, last in periods
+            ):
+                kept.append(entry)
+        return tuple(kept)
 
     def _place_scope(self, folded: Folded, start: int, end: int, o_start: int, o_end: int) -> tuple[str, int, int]:
         """"northern Hama", "Idlib countryside", "southern Idlib provinces": the place, widened, with its scope."""
@@ -120,6 +152,6 @@ class Matcher:
         return scope, o_start, o_end
 
 
-def mentions_find(matcher: Matcher, text: str) -> tuple[Folded, list[Mention]]:
+def mentions_find(matcher: Matcher, text: str, on: date | None = None) -> tuple[Folded, list[Mention]]:
     folded = fold(text)
-    return folded, matcher.find(folded)
+    return folded, matcher.find(folded, on)

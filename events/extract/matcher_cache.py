@@ -104,7 +104,8 @@ def _gazetteer_rows() -> GazetteerRows:
         actors=list(Actor.objects.order_by("id").values_list(
             "id", "slug", "name", "kind", "parent_id", "country", "status"
         )),
-        aliases=list(Alias.objects.order_by("id").values_list("name", "actor_id")),
+        # With their periods: a dated name ("government forces") is chosen by the article's date.
+        aliases=list(Alias.objects.order_by("id").values_list("name", "actor_id", "valid_from", "valid_to")),
         places=list(Place.objects.order_by("id").values_list(
             "id", "slug", "name", "kind", "country", "admin1", "aliases"
         )),
@@ -128,7 +129,11 @@ def gazetteer_from_reference_files(actors_path: Path = ACTORS_FILE, places_path:
              item.get("country") or "", ActorStatus.ACTIVE)
             for item in actor_items
         ],
-        aliases=[(name, ids[item["slug"]]) for item in actor_items for name, _ in actor_names_wanted(item).values()],
+        aliases=[
+            (name, ids[item["slug"]], valid_from, valid_to)
+            for item in actor_items
+            for (_, valid_from), (name, _, valid_to) in actor_names_wanted(item).items()
+        ],
         places=[
             (n, item["slug"], item["name"], item.get("kind") or PlaceKind.TOWN, item.get("country") or "Syria",
              governorate(item.get("admin1") or ""), place_aliases_wanted(item))

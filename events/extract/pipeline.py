@@ -99,7 +99,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
     if not sentences:
         return Extraction(relevant=False, score=0.0)
     folded = fold(text)
-    all_mentions = matcher.find(folded)
+    all_mentions = matcher.find(folded, published)
     located = [m for m in all_mentions if not _names_a_location(m, text, gazetteer, rules)]
     mention_buckets = _by_sentence(sentences, located)
     kept = [m for s, bucket in zip(sentences, mention_buckets, strict=True) if not s.junk for m in bucket]

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from actors.models import ActorKind
-from events.public.actor_selectors import actor_for_alias, actor_profile, actors_with_counts
+from events.public.actor_selectors import actor_for_alias, actor_profile, actor_slug_now, actors_with_counts
 from events.public.responses import bad_request, is_editor
 from events.public.selectors import visible_statuses
 
@@ -48,6 +48,10 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     profile = actor_profile(slug, visible_statuses(is_editor(request)))
     if profile is None:
+        # A slug the actor had before (renamed, or merged into another): a permanent move, so links keep working.
+        current = actor_slug_now(slug)
+        if current:
+            return redirect("actors:detail", slug=current, permanent=True)
         # /actors/hts/: a name the actor is also known by leads to its page. Temporary (302), because editors
         # may move an alias to another actor.
         actor = actor_for_alias(slug)

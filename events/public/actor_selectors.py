@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from actors.models import Actor, ActorStatus, Alias, Statement
+from actors.models import Actor, ActorStatus, Alias, FormerSlug, Statement
 from actors.names import normalize_name
 from events.models import ControlZone, EventActor, EventStatus
 from events.public.filters import EventFilters, actor_scope
@@ -21,6 +21,11 @@ ACTOR_ZONES = 20
 
 def active_actors() -> QuerySet[Actor]:
     return Actor.objects.filter(status=ActorStatus.ACTIVE).select_related("parent").order_by("name")
+
+
+def actor_slug_now(former_slug: str) -> str | None:
+    """The slug an actor has now, for a slug it had before (old links to abu-mohammad-al-julani)."""
+    return FormerSlug.objects.filter(slug=former_slug).values_list("actor__slug", flat=True).first()
 
 
 def _count_per_actor(qs: QuerySet, actor_field: str) -> Coalesce:
@@ -64,6 +69,8 @@ class ActorProfile:
     actor: Actor
     aliases: list[Alias]
     members: list[Actor]
+    # Who came before (Nusra Front before HTS); who came after is actor.successor.
+    predecessors: list[Actor]
     statements: list[Statement]
     zones: list[ControlZone]
     events: EventPage
@@ -72,11 +79,13 @@ class ActorProfile:
 
 
 def actor_profile(slug: str, statuses: tuple[str, ...]) -> ActorProfile | None:
-    """Everything the actor page shows, in eleven queries (see tests/pages/test_query_counts.py).
+    """Everything the actor page shows, in twelve queries (see tests/pages/test_query_counts.py).
 
     Events and the activity chart include the actor's members at any depth (Putin's statements and Russia's air
     strikes both belong on Russia's page), through the same filter the timeline uses."""
-    actor = Actor.objects.select_related("parent").filter(slug=slug, status=ActorStatus.ACTIVE).first()
+    actor = (
+        Actor.objects.select_related("parent", "successor").filter(slug=slug, status=ActorStatus.ACTIVE).first()
+    )
     if actor is None:
         return None
     scope = actor_scope(slug)
@@ -85,6 +94,7 @@ def actor_profile(slug: str, statuses: tuple[str, ...]) -> ActorProfile | None:
         actor=actor,
         aliases=list(actor.aliases.order_by("name")),
         members=list(actor.members.filter(status=ActorStatus.ACTIVE).order_by("name")),
+        predecessors=list(actor.predecessors.filter(status=ActorStatus.ACTIVE).order_by("valid_from", "name")),
         statements=list(
             public_statements().filter(speaker_id__in=sorted(scope.ids))[:ACTOR_STATEMENTS]
         ),

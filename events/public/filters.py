@@ -241,7 +241,8 @@ def parse_filters(query: QueryDict) -> EventFilters:
 
 _ACTOR_TREE_SQL = """
 WITH RECURSIVE tree(id, name, depth) AS (
-    SELECT id, name, 0 FROM actors_actor WHERE slug = %s
+    SELECT id, name, 0 FROM actors_actor
+    WHERE slug = %s OR id = (SELECT actor_id FROM actors_formerslug WHERE slug = %s)
     UNION ALL
     SELECT child.id, child.name, tree.depth + 1
     FROM actors_actor child JOIN tree ON child.parent_id = tree.id
@@ -254,9 +255,10 @@ SELECT id, name, depth FROM tree
 def actor_scope(slug: str) -> ActorScope | None:
     """The actor and all its members (members of members too) in one recursive query; None if no such actor.
 
-    The depth cap guards against a parent cycle an editor might create by mistake."""
+    The depth cap guards against a parent cycle an editor might create by mistake. A slug the actor had before
+    (actors.FormerSlug) finds it too, so saved timeline links survive a rename or a merge."""
     with connection.cursor() as cursor:
-        cursor.execute(_ACTOR_TREE_SQL, [slug])
+        cursor.execute(_ACTOR_TREE_SQL, [slug, slug])
         rows = cursor.fetchall()
     if not rows:
         return None

@@ -137,6 +137,43 @@ def test_statements_admin_lists_speakers(editor_client):
     assert "Turkish Ministry of Defence" in html and "Our observation posts will stay." in html
 
 
+def _change_form(actor: Actor, **changes) -> dict:
+    data = {
+        "name": actor.name, "slug": actor.slug, "kind": actor.kind, "status": actor.status, "parent": "",
+        "valid_from": "", "valid_to": "", "successor": "", "country": "", "color": "", "description": "",
+        "designations": "[]", "source": "",
+        "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0", "aliases-MIN_NUM_FORMS": "0",
+        "aliases-MAX_NUM_FORMS": "1000",
+        "former_slugs-TOTAL_FORMS": "0", "former_slugs-INITIAL_FORMS": "0", "former_slugs-MIN_NUM_FORMS": "0",
+        "former_slugs-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_editor_dates_an_actor_names_its_successor_and_gives_a_name_a_period(editor_client):
+    old_army, new_army = make_actor("Syrian Arab Army"), make_actor("New army")
+    Alias.objects.create(actor=old_army, name="government forces", valid_to=dt.date(2024, 12, 8))
+    url = reverse("admin:actors_actor_change", args=[new_army.pk])
+    overlapping = _change_form(new_army, **{
+        "valid_from": "2024-12-08", "aliases-TOTAL_FORMS": "1", "aliases-0-name": "Government forces",
+        "aliases-0-language": "en", "aliases-0-valid_from": "2024-12-01",
+    })
+    page = editor_client.post(url, overlapping)
+    assert page.status_code == 200 and "already means Syrian Arab Army until 8 Dec 2024" in page.content.decode()
+    assert not new_army.aliases.exists()
+
+    editor_client.post(url, {**overlapping, "aliases-0-valid_from": "2024-12-09"})
+    assert new_army.aliases.get().valid_from == dt.date(2024, 12, 9)
+    response = editor_client.post(
+        reverse("admin:actors_actor_change", args=[old_army.pk]),
+        _change_form(old_army, valid_to="2024-12-08", successor=str(new_army.pk)),
+    )
+    assert response.status_code == 302
+    old_army.refresh_from_db()
+    assert (old_army.valid_to, old_army.successor) == (dt.date(2024, 12, 8), new_army)
+
+
 def test_a_merge_costs_the_same_queries_however_many_zones_and_members_move(db):
     """Zones and members move with their history in bulk: no query per moved row."""
     from django.db import connection

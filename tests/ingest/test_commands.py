@@ -53,11 +53,11 @@ class TestIngest:
         feed = Feed.objects.get()
         # Sources are shown with their feed's name: the channel's title, not the file's name.
         assert feed.name == "Idlib Tracker demo wire"
-        assert f"[{feed.id}] Idlib Tracker demo wire: 13 new, 0 duplicate, 0 updated, 0 failed (ok)" in first
+        assert f"[{feed.id}] Idlib Tracker demo wire: 43 new, 0 duplicate, 0 updated, 0 failed (ok)" in first
         assert "0 new" in second and "unchanged since the last fetch" in second
         assert not feed.active  # a file is never fetched by the scheduler
         texts = list(Article.objects.values_list("text", flat=True))
-        assert len(texts) == 13
+        assert len(texts) == 43
         for furniture in ("Share | Print", "Adjust Comment Print", "Read more", "More news", "Photo", "By Demo"):
             assert not any(furniture in text for text in texts), furniture
         assert sum(" said" in text for text in texts) >= 10  # material for the statement extraction

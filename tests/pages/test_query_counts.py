@@ -49,9 +49,9 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "json page": ("/api/events.json?limit=100", 3),
         # newest 50 events + actor roles + sources
         "atom": ("/events/feed/?type=Battles", 3),
-        # actor (parent joined); member ids (CTE); aliases; members; statements of actor and members; zones it
-        # controls; its events page + roles + sources; chart: newest date + weekly counts
-        "actor": ("/actors/russia/", 11),
+        # actor (parent and successor joined); member ids (CTE); aliases; members; predecessors; statements of
+        # actor and members; zones it controls; its events page + roles + sources; chart: newest date + weekly counts
+        "actor": ("/actors/russia/", 12),
         # event (place joined) + actor roles + sources; its statements (speaker and article joined)
         "event": (f"/events/{event.pk}/", 4),
         # place; its newest events + roles + sources; its control history (controller joined); every zone
