@@ -25,6 +25,9 @@ RUN DJANGO_DEBUG=0 \
     DJANGO_SECRET_KEY=build-time-only-collectstatic-key-not-used-at-runtime-0123456789abcdef \
     python manage.py collectstatic --noinput
 
+# The folder of the full-record exports belongs to the app user, so the named volume mounted on it does too.
+RUN mkdir -p /app/artifacts/exports && chown app:app /app/artifacts/exports
+
 USER app
 
 EXPOSE 8000

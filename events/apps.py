@@ -17,6 +17,11 @@ class EventsConfig(AppConfig):
             post_save.connect(gazetteer_changed, sender=model, dispatch_uid=f"gazetteer-save-{model.__name__}")
             post_delete.connect(gazetteer_changed, sender=model, dispatch_uid=f"gazetteer-delete-{model.__name__}")
 
+        # Public pages, ETags and export files are keyed on the record's version (events/freshness.py).
+        from events.freshness import connect_signals
+
+        connect_signals()
+
         # SQLite's search index lives on triggers that a table rebuild by a later migration drops
         # (events/public/search.py): put back after every migrate.
         post_migrate.connect(_restore_sqlite_search, sender=self, dispatch_uid="events-sqlite-fts")

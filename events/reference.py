@@ -353,4 +353,8 @@ def reference_seed() -> list[LoadReport]:
         zone_report = LoadReport("control zones")
         zones_import(zones_data, report=zone_report)
         reports += [zone_report, control_history_load(history_data), feed_defaults_load(feeds_data)]
+        # Bulk writes send no signals: the filter form's options and every public page change.
+        from events.freshness import reference_changed
+
+        reference_changed()
     return reports

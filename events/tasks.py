@@ -127,3 +127,19 @@ def send_alert_digests() -> int:
 )
 def send_alert_digest(subscription_id: int) -> int:
     return alert_digest_send(subscription_id)
+
+
+@shared_task(
+    name="events.tasks.write_full_export",
+    # Writing the whole record takes seconds of CPU but may wait on a busy database: it gets the longest run the
+    # broker's visibility timeout allows (a redelivered copy would find the claim and stop), not the default 150 s.
+    soft_time_limit=settings.CELERY_BROKER_VISIBILITY_TIMEOUT - 60,
+    time_limit=settings.CELERY_BROKER_VISIBILITY_TIMEOUT - 30,
+)
+def write_full_export(kind: str, version: int) -> dict:
+    """Write the full-record export file of (kind, version), once: the service claims it first (events/exports.py)."""
+    from events.exports import full_export_write
+
+    report = full_export_write(kind, version)
+    return {"kind": kind, "version": version, "written": report.written, "bytes": report.bytes,
+            "seconds": round(report.seconds, 2)}

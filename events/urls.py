@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from events.public import api, pages
+from events.public import api, export_files, pages
 from events.public.atom import events_feed
 from events.summaries import views as summaries
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/events.json", api.events_json, name="events_json"),
     path("api/events.geojson", api.events_geojson, name="events_geojson"),
     path("api/zones.geojson", api.zones_geojson, name="zones_geojson"),
+    path("api/exports/events.<str:kind>", export_files.full_export, name="full_export"),
     path("summaries/", summaries.summary_list, name="summary_list"),
     path("summaries/feed/", summaries.SummaryAtomFeed(), name="summary_feed"),
     path("summaries/subscribe/", summaries.subscribe, name="summary_subscribe"),

@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "idlib_tracker.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the cache until the record changes, ETag/Last-Modified and 304s: before
+    # sessions, CSRF and auth, which a cached page does not need (events/page_cache.py).
+    "events.page_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,9 +124,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.get_url("REDIS_URL", ("redis", "rediss"))
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's backend, keeping one redis-py client per pool (idlib_tracker/redis_cache.py).
+    CACHES = {"default": {"BACKEND": "idlib_tracker.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default is one process (runserver, eager Celery), so local memory is shared by everything that
+    # writes and reads; room for a few hundred cached pages next to the locks.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 1000}}}
+# Anonymous public pages are served from the cache until the record changes (events/page_cache.py); entries also
+# expire after this many seconds, which bounds the cache's size. 0 renders every page.
+PUBLIC_CACHE_SECONDS = env.get_int("PUBLIC_CACHE_SECONDS", 600, minimum=0)
+# Full-record exports (CSV, JSON, GeoJSON) are written here by a worker, once per version of the record, and served
+# from here by the web processes: in docker-compose.yml a volume both services mount (events/exports.py).
+EXPORTS_ROOT = Path(env.get_str("EXPORTS_ROOT") or BASE_DIR / "artifacts" / "exports")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -86,3 +86,13 @@ def celery_worker(transactional_db, redis_url, tmp_path):
     yield worker
     processes.stop(worker.proc)
     broker.delete(queue)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_record_version():
+    """Each test starts on a new record version: factories write with bulk_create (no signals), so a page cached by
+    an earlier test (the cache outlives a test's rolled-back transaction) would otherwise be served to this one."""
+    from events.freshness import record_changed, reference_changed
+
+    reference_changed()
+    record_changed()

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_update_with_history
 from actors.models import Actor, ActorStatus, Alias, FormerSlug, RejectedName, Statement
 from actors.names import normalize_name
 from events.curation.services import CurationError
+from events.freshness import reference_changed
 from events.models import Article, ControlZone, EventActor
 
 # --- Editors' decisions on actors -------------------------------------------------------------------------------
@@ -70,6 +71,8 @@ def actor_merge(survivor: Actor, others: Iterable[Actor]) -> Actor:
             raise CurationError(f"Actor #{missing[0]} no longer exists.")
         live = locked[survivor.pk]
         duplicates = [locked[pk] for pk in other_ids]
+        # Roles, statements and zones move with queryset updates, which send no signal: public pages follow.
+        reference_changed()
 
         Alias.objects.filter(actor_id__in=other_ids).update(actor=live)
         taken = set(Alias.objects.filter(normalized__in=[normalize_name(d.name) for d in duplicates]).values_list(

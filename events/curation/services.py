@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from actors.models import Statement
+from events.freshness import record_changed
 from events.models import Event, EventActor, EventSource, EventStatus
 from events.territory.services import control_proposal_from_event
 
@@ -67,6 +68,7 @@ def event_publish(event: Event, user: AbstractBaseUser | None) -> Event:
         locked.status = EventStatus.PUBLISHED
         locked.rejection_reason = ""
         _save_reviewed(locked, user, "Published", ["status", "rejection_reason"])
+        record_changed()  # public pages, ETags and export files follow the record
         # A place changing hands is proposed to editors, never put on the map by publishing alone.
         control_proposal_from_event(locked)
     return locked
@@ -88,6 +90,7 @@ def event_reject(event: Event, user: AbstractBaseUser | None, reason: str) -> Ev
         locked.status = EventStatus.REJECTED
         locked.rejection_reason = reason
         _save_reviewed(locked, user, f"Rejected: {reason}", ["status", "rejection_reason"])
+        record_changed()
     return locked
 
 
@@ -183,6 +186,7 @@ def event_merge(survivor: Event, others: Iterable[Event], user: AbstractBaseUser
         live_others = [locked[pk] for pk in other_ids]
         _check_merge(live_survivor, live_others)
 
+        record_changed()  # sources, roles and statements move with queryset updates, which send no signal
         _move_sources(live_survivor, live_others)
         _move_actor_roles(live_survivor, live_others)
         Statement.objects.filter(event__in=live_others).update(event=live_survivor)

@@ -35,6 +35,7 @@ from events.extract.matcher_cache import matcher_current
 from events.extract.pipeline import Extraction, extract
 from events.extract.proposals import Proposal
 from events.extract.store_events import events_write, may_hold_rows
+from events.freshness import record_changed
 from events.models import Article
 from idlib_tracker.bulk import rows_insert
 
@@ -109,6 +110,7 @@ def record_extract_enqueue(enqueue: Callable[[list[int]], object], *, chunk_size
 # --- Writes ---------------------------------------------------------------------------------------------------------
 def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, report: ExtractReport) -> None:
     now = timezone.now()
+    sources_before = report.sources_attached
     with transaction.atomic():
         _proposals_write(results, report)
         _mentions_write(results, Article.actors.through, "actor_id", lambda x: x.actor_ids)
@@ -127,6 +129,8 @@ def _write(results: list[tuple[Article, Extraction]], gazetteer: Gazetteer, repo
         event_of_sentence = events_write(results, gazetteer, report)
         _statements_write(statements, _event_of_statement(results, event_of_sentence), report,
                           lambda pair: pair in tied)
+        if report.sources_attached != sources_before:
+            record_changed()  # a report joining an event may join a published one: its sources are public
     report.articles += len(results)
     report.relevant += sum(1 for _, x in results if x.relevant)
 
@@ -304,6 +308,10 @@ def _statements_write(
                                                         for f, v in zip(_STATEMENT_FIELDS, values, strict=True)}))
     # text_key is computed above (Statement.save() is not called); the constraint makes a racing insert a no-op.
     rows_insert(Statement, ("article", "text", "text_key", "created_at", *_STATEMENT_FIELDS), new)
+    if new or changed:
+        # Statements tied to no event are public at once (dashboard, actor pages), and multi-row INSERTs send no
+        # signals: the record's version moves here (events/freshness.py). Candidates alone never move it.
+        record_changed()
     if changed:
         Statement.objects.bulk_update(changed, list(_STATEMENT_FIELDS))
     report.statements += len(new)

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import EventStatus, Place
+from events.models import EventStatus
 from events.public import selectors
-from events.public.actor_selectors import actor_choices
+from events.public.filter_options import form_options
 from events.public.filters import EventFilters, FilterError, filters_from_request, parse_date
 from events.public.presentation import TYPE_COLORS
 from events.public.responses import bad_request, is_editor
@@ -63,13 +63,12 @@ def _type_options() -> list[dict]:
     ]
 
 
-def _filter_form_context() -> dict:
-    """Choices for the filter form: three small queries over reference tables (actors, places), not events."""
+def _filter_form_context(filters: EventFilters) -> dict:
+    """Choices for the filter form: the long lists are rendered once per state of the reference data (three small
+    queries over actors and places when it changes, none otherwise: events/filter_options.py)."""
     return {
         "type_options": _type_options(),
-        "actor_options": actor_choices(),
-        "place_options": list(Place.objects.order_by("name").values_list("slug", "name")),
-        "governorate_options": selectors.governorate_names(),
+        **form_options(filters.actor, filters.place, filters.governorate),
     }
 
 
@@ -89,7 +88,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "query": filters.querystring(),
         "next_query": filters.querystring(cursor=page.next_cursor) if page.next_cursor else "",
         "prev_query": filters.querystring(before=page.prev_cursor) if page.prev_cursor else "",
-        **_filter_form_context(),
+        **_filter_form_context(filters),
     }
     return render(request, "events/timeline.html", context)
 

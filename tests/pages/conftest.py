@@ -12,3 +12,9 @@ PAGE_TEST_STORAGES = {
 def _plain_http_site(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = PAGE_TEST_STORAGES
+
+
+@pytest.fixture(autouse=True)
+def _exports_in_tmp(settings, tmp_path):
+    """Full-record export files (events/exports.py) go to the test's own folder, not the checkout's artifacts/."""
+    settings.EXPORTS_ROOT = tmp_path / "exports"

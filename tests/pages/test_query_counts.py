@@ -22,7 +22,7 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "dashboard": ("/", 7),
         # page of 51 rows (place joined) + actor roles + sources; matching events counted with those newer than
         # the page (one aggregate: "events 51-100 of 1,240"); chart: newest matching date + weekly counts;
-        # form choices: actors, places, governorates
+        # form choices: actors, places, governorates (once per reference version: the first request after a change)
         "timeline": ("/timeline/", 9),
         # as above, plus the actor's member ids (one recursive CTE), the place's id and name and the
         # governorate's spelling (given in lower case), minus the chart's newest-date lookup (the range is given)
@@ -44,7 +44,9 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         # the governorate's spelling; one keyset chunk of up to 2000 events + its actor roles + its sources
         # (three queries a chunk)
         "csv": ("/api/events.csv?governorate=Idlib", 4),
-        "json": ("/api/events.json", 3),
+        "json": ("/api/events.json?type=Battles", 3),
+        # one page of the JSON API: the same three queries for limit + 1 rows (the extra row says there is a next)
+        "json page": ("/api/events.json?limit=100", 3),
         # newest 50 events + actor roles + sources
         "atom": ("/events/feed/?type=Battles", 3),
         # actor (parent and successor joined); member ids (CTE); aliases; members; predecessors; statements of
@@ -70,8 +72,9 @@ def _body(response) -> bytes:
 @pytest.mark.parametrize("size", [10, 500])
 @pytest.mark.parametrize(
     "name",
-    ["dashboard", "timeline", "timeline filtered", "timeline deep", "timeline newer", "map", "zones geojson", "events geojson", "csv",
-     "json", "atom", "actor", "event", "place", "actor list", "actor list by events"],
+    ["dashboard", "timeline", "timeline filtered", "timeline deep", "timeline newer", "map", "zones geojson",
+     "events geojson", "csv", "json", "json page", "atom", "actor", "event", "place", "actor list",
+     "actor list by events"],
 )
 def test_query_count_is_constant(client, django_assert_num_queries, size, name):
     built = world(size, start=START)
@@ -81,3 +84,23 @@ def test_query_count_is_constant(client, django_assert_num_queries, size, name):
         body = _body(response)  # streaming exports run their queries while being read
     assert response.status_code == 200, body[:500]
     assert len(body) > 200
+
+
+@pytest.mark.django_db
+def test_the_filter_form_costs_no_query_until_the_reference_data_changes(client, django_assert_num_queries, settings):
+    """The timeline rendered again (page cache off): the form's option lists come from the cache; an actor added
+    (the admin's save) brings back the three reference queries once, and the new actor is offered."""
+    from actors.models import Actor, ActorKind
+
+    settings.PUBLIC_CACHE_SECONDS = 0
+    world(10, start=START)
+    client.get("/timeline/")
+    # the actor's member ids (CTE); page + roles + sources; the count of matching and newer events; chart: newest
+    # date + weekly counts
+    with django_assert_num_queries(7):
+        html = client.get("/timeline/?actor=russia").content.decode()
+    assert '<option value="russia" selected>' in html
+    Actor.objects.create(name="Newly listed brigade", slug="newly-listed", kind=ActorKind.MILITIA)
+    with django_assert_num_queries(9):
+        html = client.get("/timeline/").content.decode()
+    assert '<option value="newly-listed">Newly listed brigade</option>' in html

@@ -15,6 +15,11 @@ warm-up, in rounds that alternate between the two databases so that load from ot
 on both sizes alike; the server-side p50 / p95 and the number of SQL queries are printed. The last line is
 `worst_p50_ratio=...`, the largest p50(N) / p50(1000) over the pages; the target is <= 1.5 at N=100000 with the
 same query counts.
+
+`--throughput` measures something else: requests a second through gunicorn with 2 workers (the production shape)
+on one scratch database of N events, page by page, beside a static file's in the same run (see
+events/bench/throughput.py). The last line is `worst_page_rps=... floor_rps=...`; the targets are >= 300 req/s
+with p99 <= 3x p50 for the timeline, dashboard, actor, place and event pages and >= 600 for the map's GeoJSON.
 """
 
 from __future__ import annotations
@@ -55,8 +60,24 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=40, help="timed requests per page and size")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--keep", action="store_true", help="leave the scratch databases for inspection")
+        parser.add_argument("--throughput", action="store_true",
+                            help="req/s through gunicorn (2 workers) with concurrent loopback clients instead")
+        parser.add_argument("--seconds", type=float, default=5.0, help="--throughput: seconds per URL and round")
+        parser.add_argument("--clients", type=int, default=4, help="--throughput: concurrent connections")
+        parser.add_argument("--rounds", type=int, default=2, help="--throughput: passes over the URLs")
+        parser.add_argument("--max-requests", type=int, default=20000, help="--throughput: cap per URL and round")
+        parser.add_argument("--no-page-cache", action="store_true",
+                            help="--throughput: render every page (PUBLIC_CACHE_SECONDS=0), the cost after a change")
+        parser.add_argument("--no-exports", action="store_true", help="--throughput: skip timing the export job")
 
     def handle(self, *args, events: int, per_day: int, requests: int, seed: int, keep: bool, **options) -> None:
+        if options["throughput"]:
+            from events.bench.throughput import run_throughput
+
+            run_throughput(self, events=events, per_day=per_day, seed=seed, keep=keep, seconds=options["seconds"],
+                           clients=options["clients"], rounds=options["rounds"], cap=options["max_requests"],
+                           page_cache=not options["no_page_cache"], exports=not options["no_exports"])
+            return
         if events < 2 * BASELINE:
             raise CommandError(f"--events must be at least {2 * BASELINE}.")
         if per_day < 1 or requests < 10:

@@ -9,7 +9,10 @@ history-shaped synthetic record:
 - a feed server on loopback serving article-sized synthetic feeds with new entries on each fetch.
 
 Then concurrent clients (threads, loopback only, bounded by --seconds and --max-requests per stretch) request the
-timeline, the map's GeoJSON and the exports: first with the worker idle (the baseline), then while the feeds are
+timeline, the map's GeoJSON and the exports, one URL at a time for an equal share of the stretch (as
+`bench_pages --throughput` drives them, so the idle req/s of a URL here agrees with its figure there; a mix in
+which every client cycles through every URL would report the rate of the slowest export instead): first with the
+worker idle (the baseline), then while the feeds are
 fetched and ingested over and over (every fetch brings new articles, so each is parsed, cleaned, stored and run
 through extraction). The idle/loaded pair is repeated --rounds times, alternating, so that load from other
 processes on the machine falls on both phases alike. It reports throughput, p50/p95 and errors for both phases and
@@ -128,6 +131,11 @@ class Phase:
     seconds: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    url_seconds: dict[str, float] = field(default_factory=dict)
+
+    def rps(self, key: str) -> float:
+        seconds = self.url_seconds.get(key, 0.0)
+        return len(self.latencies.get(key, [])) / seconds if seconds else 0.0
 
     @property
     def all_latencies(self) -> list[float]:
@@ -306,19 +314,22 @@ class Command(BaseCommand):
 
     @staticmethod
     def _drive(phase: Phase, port: int, urls: dict[str, str], clients: int, seconds: float, cap: int) -> None:
-        keys = list(urls)
+        """Each URL in turn, with every client, for an equal share of ``seconds`` (and of the request cap)."""
+        share = seconds / len(urls)
+        for key in urls:
+            Command._drive_one(phase, port, key, urls[key], clients, share, max(1, cap // len(urls)))
+
+    @staticmethod
+    def _drive_one(phase: Phase, port: int, key: str, url: str, clients: int, seconds: float, cap: int) -> None:
         lock = threading.Lock()
         budget = iter(range(cap))
         deadline = time.monotonic() + seconds
 
         def client(offset: int) -> None:
-            n = offset
             while time.monotonic() < deadline and next(budget, None) is not None:
-                key = keys[n % len(keys)]
-                n += 1
                 started = time.perf_counter()
                 try:
-                    status, _body = childprocs.request(port, urls[key], timeout=30)
+                    status, _body = childprocs.request(port, url, timeout=30)
                     error = "" if status == 200 else f"{key}: HTTP {status}"
                 except OSError as exc:
                     error = f"{key}: {type(exc).__name__}"
@@ -335,7 +346,9 @@ class Command(BaseCommand):
             thread.start()
         for thread in threads:
             thread.join()
-        phase.seconds += time.monotonic() - started
+        elapsed = time.monotonic() - started
+        phase.seconds += elapsed
+        phase.url_seconds[key] = phase.url_seconds.get(key, 0.0) + elapsed
 
     def _report(self, idle: Phase, loaded: Phase, urls: dict[str, str], ingested: int, ingest_seconds: float) -> None:
         self.stdout.write(f"{'phase':<8}{'requests':>10}{'req/s':>9}{'p50':>10}{'p95':>10}{'errors':>8}")
@@ -349,10 +362,13 @@ class Command(BaseCommand):
             f"ingestion during the loaded phase: {ingested} articles in {ingest_seconds:.1f}s "
             f"({ingested / ingest_seconds:.1f}/s, parsed, cleaned, stored and extracted)"
         )
-        self.stdout.write(f"{'p95 per URL':<24}{'idle':>10}{'loaded':>10}")
+        self.stdout.write(f"{'per URL':<24}{'idle req/s':>11}{'p95':>10}{'loaded req/s':>14}{'p95':>10}")
         for key in urls:
             a, b = idle.latencies.get(key) or [0.0], loaded.latencies.get(key) or [0.0]
-            self.stdout.write(f"{key:<24}{percentile(a, 0.95):>8.1f}ms{percentile(b, 0.95):>8.1f}ms")
+            self.stdout.write(
+                f"{key:<24}{idle.rps(key):>11.1f}{percentile(a, 0.95):>8.1f}ms{loaded.rps(key):>14.1f}"
+                f"{percentile(b, 0.95):>8.1f}ms"
+            )
         for error in sorted(set(idle.errors + loaded.errors))[:10]:
             self.stdout.write(f"error: {error}")
         idle_p95 = percentile(idle.all_latencies or [0.0], 0.95)
