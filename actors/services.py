@@ -95,9 +95,10 @@ def _actor_errors(index: int, item: Any) -> list[str]:
 WantedAliases = dict[tuple[str, date | None], tuple[str, str, date | None]]
 
 
-def _wanted_aliases(item: Mapping[str, Any]) -> WantedAliases:
-    """The actor's own name and its aliases, each with its period (first spelling wins). The own name holds at any
-    date unless an alias of the same name gives it a period ("Syrian government" until 8 Dec 2024)."""
+def actor_names_wanted(item: Mapping[str, Any]) -> WantedAliases:
+    """The actor's own name and its aliases, each with its period (first spelling wins): the Alias rows a gazetteer
+    entry becomes (the evaluation builds its gazetteer from the same). The own name holds at any date unless an
+    alias of the same name gives it a period ("Syrian government" until 8 Dec 2024)."""
     wanted: WantedAliases = {}
     for alias in item.get("aliases", []):
         key = (normalize_name(alias["name"]), _day(alias.get("valid_from")))
@@ -141,7 +142,7 @@ def _validate(items: list[Any]) -> None:
                 errors.append(f"actor {item['slug']!r}: former slug {former!r} is a live actor's slug in the file.")
     owners: dict[str, list[tuple[str, date | None, date | None]]] = {}
     for item in items:
-        for (key, valid_from), (name, _language, valid_to) in _wanted_aliases(item).items():
+        for (key, valid_from), (name, _language, valid_to) in actor_names_wanted(item).items():
             for slug, other_from, other_to in owners.get(key, []):
                 if periods_overlap(valid_from, valid_to, other_from, other_to):
                     errors.append(
@@ -240,7 +241,7 @@ def _aliases_load(items: list[Mapping[str, Any]], actors: dict[str, Actor], repo
     wanted: dict[tuple[str, int], list[tuple[date | None, str, str, date | None]]] = {}
     for item in items:
         actor = actors[item["slug"]]
-        for (key, valid_from), (name, language, valid_to) in _wanted_aliases(item).items():
+        for (key, valid_from), (name, language, valid_to) in actor_names_wanted(item).items():
             wanted.setdefault((key, actor.pk), []).append((valid_from, name, language, valid_to))
     keys = {key for key, _ in wanted}
     rows: dict[str, list[Alias]] = {}

@@ -1,7 +1,8 @@
 """Reference data: the place gazetteer, OCHA-style place imports, default feeds, and seeding all of it.
 
 The data files ship with the project (`actors/data/actors.json`, `events/data/places.json`,
-`events/data/control_zones.geojson`, `events/data/feeds.json`); each states its sources.
+`events/data/control_zones.geojson`, `events/data/control_history.json`, `events/data/feeds.json`); each states
+its sources.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from idlib_tracker.loading import LoadReport, ReferenceDataError, too_long
 ACTORS_FILE = settings.BASE_DIR / "actors" / "data" / "actors.json"
 PLACES_FILE = settings.BASE_DIR / "events" / "data" / "places.json"
 ZONES_FILE = settings.BASE_DIR / "events" / "data" / "control_zones.geojson"
+CONTROL_HISTORY_FILE = settings.BASE_DIR / "events" / "data" / "control_history.json"
 FEEDS_FILE = settings.BASE_DIR / "events" / "data" / "feeds.json"
 
 # OCHA's governorate names -> the spelling used across the project (Place.admin1, filters, the gazetteer).
@@ -109,6 +111,12 @@ def _place_errors(index: int, item: Any) -> list[str]:
     return errors
 
 
+def place_aliases_wanted(item: Mapping[str, Any]) -> list[str]:
+    """The aliases a place entry is stored with: its own name is matched anyway, so only the other spellings, in
+    file order (the evaluation builds its gazetteer from the same)."""
+    return [a for a in dict.fromkeys(item.get("aliases", [])) if normalize_name(a) != normalize_name(item["name"])]
+
+
 def place_gazetteer_load(data: Mapping[str, Any]) -> LoadReport:
     """Upsert the places of a gazetteer ({"places": [...]}) by slug; a second run with the same data writes nothing.
 
@@ -139,9 +147,7 @@ def place_gazetteer_load(data: Mapping[str, Any]) -> LoadReport:
         for item in items:
             values = {
                 "name": item["name"],
-                # The place's own name is matched anyway: keep only the other spellings, in file order.
-                "aliases": [a for a in dict.fromkeys(item.get("aliases", []))
-                            if normalize_name(a) != normalize_name(item["name"])],
+                "aliases": place_aliases_wanted(item),
                 "latitude": float(item["latitude"]),
                 "longitude": float(item["longitude"]),
                 "admin1": governorate(item.get("admin1") or ""),
@@ -336,13 +342,15 @@ def feed_defaults_load(data: Mapping[str, Any]) -> LoadReport:
 def reference_seed() -> list[LoadReport]:
     """Load the shipped gazetteers, control zones and default feeds, all or nothing; idempotent."""
     from actors.services import actor_gazetteer_load
+    from events.territory.history import control_history_load
     from events.territory.zones import zones_import
 
     actors_data, places_data = read_json(ACTORS_FILE), read_json(PLACES_FILE)
     zones_data, feeds_data = read_json(ZONES_FILE), read_json(FEEDS_FILE)
+    history_data = read_json(CONTROL_HISTORY_FILE)
     with transaction.atomic():
         reports = [actor_gazetteer_load(actors_data), place_gazetteer_load(places_data)]
         zone_report = LoadReport("control zones")
         zones_import(zones_data, report=zone_report)
-        reports += [zone_report, feed_defaults_load(feeds_data)]
+        reports += [zone_report, control_history_load(history_data), feed_defaults_load(feeds_data)]
     return reports

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from events.admin.territory import pass_places
 from events.models import Place
 
 
@@ -40,6 +41,8 @@ class PlaceAdmin(admin.ModelAdmin):
         "source",
     ]
     change_form_template = "admin/events/place/change_form.html"
+    # Recording that the selected places change hands (events.admin.territory).
+    actions = [pass_places]
 
     @admin.display(description="map")
     def place_map(self, place: Place) -> SafeString:

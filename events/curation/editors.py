@@ -1,8 +1,9 @@
 """Roles: the "Editors" group with exactly the permissions curation needs, and a local demo editor account.
 
-Editors decide about events, actors, zones, places and feeds; they read articles and subscribers and edit the
-weekly summaries. They get no permission on users, groups or permissions, and none to delete events or actors
-(rejecting, merging and discarding go through events.curation.services / actors.services instead).
+Editors decide about events, actors, zones, control changes, places and feeds; they read articles and subscribers
+and edit the weekly summaries. They get no permission on users, groups or permissions, and none to delete events,
+actors or control changes (rejecting, merging, discarding and undoing go through events.curation.services,
+actors.services and events.territory.services instead).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ EDITOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Discarding a proposed actor rejects its names; deleting a rejected name lets extraction propose it again.
     "actors.rejectedname": ("view", "delete"),
     "events.controlzone": ("view", "add", "change"),
+    # Control changes are recorded, accepted, rejected or undone, never deleted: the map's history stays whole.
+    "events.controlchange": ("view", "add", "change"),
     "events.place": ("view", "add", "change"),
     "events.feed": ("view", "add", "change"),
     "events.article": ("view",),

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_update_with_history
 
 from actors.models import Statement
 from events.models import Event, EventActor, EventSource, EventStatus
+from events.territory.services import control_proposal_from_event
 
 # simple-history's change-reason column is a CharField(max_length=100).
 _REASON_MAX = 100
@@ -53,7 +54,8 @@ def _locked(event_id: int) -> Event:
 
 
 def event_publish(event: Event, user: AbstractBaseUser | None) -> Event:
-    """Publish a candidate (or a previously rejected) event; it then appears on the public pages."""
+    """Publish a candidate (or a previously rejected) event; it then appears on the public pages. An event whose
+    sub-type is a change of territory also proposes to editors that its place passes to its actor 1."""
     with transaction.atomic():
         locked = _locked(event.pk)
         if locked.status == EventStatus.PUBLISHED:
@@ -65,6 +67,8 @@ def event_publish(event: Event, user: AbstractBaseUser | None) -> Event:
         locked.status = EventStatus.PUBLISHED
         locked.rejection_reason = ""
         _save_reviewed(locked, user, "Published", ["status", "rejection_reason"])
+        # A place changing hands is proposed to editors, never put on the map by publishing alone.
+        control_proposal_from_event(locked)
     return locked
 
 

@@ -21,6 +21,7 @@ from datetime import date
 from functools import lru_cache
 
 from events.extract.cluster import place_within
+from events.extract.confidence import MAX_CONFIDENCE, confidence_after
 from events.extract.dates import DateMention
 from events.extract.folding import fold_key
 from events.extract.gazetteer import Gazetteer
@@ -491,7 +492,7 @@ def _keep(found: list[EventCandidate], candidate: EventCandidate, sentence: Sent
         target.occurred_on, target.date_precision, target.dated = (
             candidate.occurred_on, candidate.date_precision, True
         )
-    target.confidence = round(min(0.95, max(target.confidence, candidate.confidence) + 0.05), 2)
+    target.confidence = confidence_after(max(target.confidence, candidate.confidence))
 
 
 def _per_place(
@@ -582,7 +583,7 @@ def _nested_joined(found: list[EventCandidate], gazetteer: Gazetteer) -> list[Ev
             inner.fatalities = outer.fatalities
         if outer.dated and not inner.dated:
             inner.occurred_on, inner.date_precision, inner.dated = outer.occurred_on, outer.date_precision, True
-        inner.confidence = round(min(0.95, max(inner.confidence, outer.confidence) + 0.05), 2)
+        inner.confidence = confidence_after(max(inner.confidence, outer.confidence))
     return [c for c in found if id(c) not in dropped]
 
 
@@ -605,7 +606,7 @@ def _candidate(
         key="", rule_id=rule.id, label=typist.label(reading, sentence, roles), event_type=event_type,
         sub_event_type=sub_type, place_id=place_id, geo_precision=precision, occurred_on=occurred_on,
         date_precision=date_precision,
-        fatalities=fatalities, confidence=round(min(0.95, confidence), 2), actors=roles,
+        fatalities=fatalities, confidence=round(min(MAX_CONFIDENCE, confidence), 2), actors=roles,
         sentences=[sentence.index], text=sentence.text, placed=placed, dated=dated, spread=spread,
         title_place=rule.title_place,
     )

@@ -11,10 +11,8 @@ the actor whose period holds the article's date.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from events.extract.folding import fold_key
 
@@ -92,36 +90,3 @@ def gazetteer_build(
         place_names=tuple(place_names),
         name_periods={key: tuple(value) for key, value in periods.items()},
     )
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def gazetteer_from_files(actors_path: Path, places_path: Path) -> Gazetteer:
-    """The shipped reference data as a gazetteer, without a database (ids are positions in the files)."""
-    actor_rows = json.loads(actors_path.read_text(encoding="utf-8"))["actors"]
-    ids = {row["slug"]: n for n, row in enumerate(actor_rows, start=1)}
-    actors = [
-        ActorRecord(
-            id=ids[row["slug"]], slug=row["slug"], name=row["name"], kind=row.get("kind", "other"),
-            parent_id=ids.get(row.get("parent") or ""), country=row.get("country", ""),
-        )
-        for row in actor_rows
-    ]
-    aliases: list[AliasRecord] = [
-        (alias["name"], ids[row["slug"]], _day(alias.get("valid_from")), _day(alias.get("valid_to")))
-        for row in actor_rows for alias in row.get("aliases", [])
-    ]
-    place_data = json.loads(places_path.read_text(encoding="utf-8"))
-    place_rows = place_data["places"] if isinstance(place_data, dict) else place_data
-    places = [
-        PlaceRecord(
-            id=n, slug=row["slug"], name=row["name"], kind=row.get("kind", "town"),
-            country=row.get("country", "Syria"), admin1=row.get("admin1", ""),
-        )
-        for n, row in enumerate(place_rows, start=1)
-    ]
-    place_aliases = [(alias, place.id) for place, row in zip(places, place_rows, strict=True)
-                     for alias in row.get("aliases", [])]
-    return gazetteer_build(actors, aliases, places, place_aliases)

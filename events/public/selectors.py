@@ -32,6 +32,12 @@ from events.public.filters import Cursor, EventFilters
 from events.public.presentation import TYPE_COLORS
 from events.taxonomy import EventType
 from events.territory.geo import geometry_contains
+from events.territory.selectors import (
+    ControlPeriod,
+    control_change_dates,
+    derived_features_on,
+    place_control_periods,
+)
 from events.weeks import as_date, per_week_and_type, week_monday
 
 PAGE_SIZE = 50
@@ -417,7 +423,7 @@ def event_statements(event: Event) -> list[Statement]:
 
 
 @dataclass
-class ControlPeriod:
+class ZonePeriod:
     zone: ControlZone
     valid_from: date
     valid_to: date | None
@@ -427,12 +433,19 @@ class ControlPeriod:
 class PlaceHistory:
     place: Place
     events: list[Event]
-    periods: list[ControlPeriod] = field(default_factory=list)
+    # The place's own dated controllers (events.territory), oldest first.
+    control: list[ControlPeriod] = field(default_factory=list)
+    # Drawn zones covering the place, newest first.
+    periods: list[ZonePeriod] = field(default_factory=list)
 
-    def controller_on(self, day: date) -> ControlZone | None:
-        for period in self.periods:
-            if period.valid_from <= day and (period.valid_to is None or day < period.valid_to):
-                return period.zone
+    def controller_on(self, day: date) -> ControlPeriod | ControlZone | None:
+        """Who held the place on the day: its own record first, else a drawn zone (both have `.controller`)."""
+        for period in self.control:
+            if period.covers(day):
+                return period
+        for zone_period in self.periods:
+            if zone_period.valid_from <= day and (zone_period.valid_to is None or day < zone_period.valid_to):
+                return zone_period.zone
         return None
 
 
@@ -443,7 +456,8 @@ def zones_containing(lon: float, lat: float) -> list[ControlZone]:
 
 
 def place_history(slug: str, statuses: tuple[str, ...], limit: int = PAGE_SIZE) -> PlaceHistory | None:
-    """The place, its newest events (three queries) and who controlled it when (one query)."""
+    """The place, its newest events (three queries), its control history (one query) and the drawn zones over it
+    (one query)."""
     place = Place.objects.filter(slug=slug).first()
     if place is None:
         return None
@@ -453,11 +467,11 @@ def place_history(slug: str, statuses: tuple[str, ...], limit: int = PAGE_SIZE) 
         )[:limit]
     )
     periods = [
-        ControlPeriod(z, z.valid_from, z.valid_to)
+        ZonePeriod(z, z.valid_from, z.valid_to)
         for z in zones_containing(place.longitude, place.latitude)
     ]
     periods.sort(key=lambda p: (p.valid_from, p.zone.pk), reverse=True)
-    history = PlaceHistory(place, events, periods)
+    history = PlaceHistory(place, events, place_control_periods(place), periods)
     for event in events:
         event.controller_then = history.controller_on(event.occurred_on)
     return history
@@ -506,7 +520,10 @@ def zones_on(day: date) -> list[ControlZone]:
 
 
 def zones_geojson(day: date) -> dict[str, Any]:
-    features = [
+    """The map of a date: the areas derived from the places' controllers (one query, a cached map), then the zones
+    editors drew (one query), which the map draws on top."""
+    features = derived_features_on(day)
+    features += [
         {
             "type": "Feature",
             "id": zone.pk,
@@ -518,6 +535,8 @@ def zones_geojson(day: date) -> dict[str, Any]:
                 "color": zone.controller.color or "#777777",
                 "valid_from": zone.valid_from.isoformat(),
                 "valid_to": zone.valid_to.isoformat() if zone.valid_to else None,
+                "kind": "drawn",
+                "source_note": zone.source_note,
             },
         }
         for zone in zones_on(day)
@@ -526,9 +545,10 @@ def zones_geojson(day: date) -> dict[str, Any]:
 
 
 def map_bounds() -> dict[str, str | None]:
-    """The span the map's date slider covers (first zone or event, up to today), the dates zones change on and the
-    newest published event's date (so an empty window can point at it): one query over the zones table and one
-    over events, whose MIN and MAX PostgreSQL answers from both ends of an index on occurred_on."""
+    """The span the map's date slider covers (first zone, control change or event, up to today), the dates the map
+    changes on and the newest published event's date (so an empty window can point at it): one query over the
+    zones table, one over the cached control maps and one over events, whose MIN and MAX PostgreSQL answers from
+    both ends of an index on occurred_on."""
     span = Event.objects.filter(status=EventStatus.PUBLISHED).aggregate(
         first=Min("occurred_on"), last=Max("occurred_on")
     )
@@ -538,6 +558,7 @@ def map_bounds() -> dict[str, str | None]:
         change_days.add(valid_from)
         if valid_to:
             change_days.add(valid_to)
+    change_days.update(control_change_dates())
     first = min([d for d in (first_event, min(change_days, default=None)) if d], default=None)
     return {
         "first": first.isoformat() if first else None,

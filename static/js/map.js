@@ -26,7 +26,11 @@
   var legendZones = document.getElementById("legend-zones");
   var legendEvents = document.getElementById("legend-events");
   var hint = document.getElementById("map-hint");
+  var prevChange = document.getElementById("map-prev-change");
+  var nextChange = document.getElementById("map-next-change");
+  var changes = config.changes.slice().sort();
   var DAY = 86400000;
+  var NORTH_WEST = [[34.95, 35.75], [36.85, 37.65]];
   var first = Date.parse(config.first + "T00:00:00Z");
   var last = Date.parse(config.today + "T00:00:00Z");
   var fitted = false;
@@ -164,12 +168,14 @@
       events.set(results[1]);
       drawLegend(results[0], results[1]);
       var n = results[1].features.length;
-      status.textContent = results[0].features.length + " zones on " + day + "; " + n + (n === 1 ? " event" : " events") +
+      status.textContent = results[0].features.length + " areas on " + day + "; " + n + (n === 1 ? " event" : " events") +
         " from " + params.get("from") + (results[1].truncated ? " (newest shown)" : "") + ".";
       drawHint(day, params.get("from"), results[0], n);
+      // The areas cover all of Syria; the tracker is about the north-west, so the first view frames it (Idlib with
+      // the Aleppo, Hama and Latakia fronts); zooming out shows the rest of the country. At once, not animated: the
+      // clusters are drawn for the final zoom before the map says it is ready.
       if (!fitted && zones.getLayers().length) {
-        // At once, not animated: the clusters are drawn for the final zoom before the map says it is ready.
-        map.fitBounds(zones.getBounds(), { padding: [12, 12], animate: false });
+        map.fitBounds(NORTH_WEST, { padding: [8, 8], animate: false });
         fitted = true;
       }
       el.dataset.date = day;
@@ -180,6 +186,30 @@
         el.setAttribute("aria-busy", "false");
       }
     });
+  }
+
+  // The nearest change of control before / after the day shown (ISO dates compare as strings), or null.
+  function neighbours(day) {
+    var before = null;
+    var after = null;
+    changes.forEach(function (d) {
+      if (d < day) {
+        before = d;
+      } else if (d > day && after === null) {
+        after = d;
+      }
+    });
+    return { before: before, after: after };
+  }
+
+  function drawChangeButtons(day) {
+    var near = neighbours(day);
+    prevChange.disabled = near.before === null;
+    nextChange.disabled = near.after === null || near.after > config.today;
+    prevChange.title = near.before ? "Go to " + near.before : "No earlier change";
+    nextChange.title = near.after ? "Go to " + near.after : "No later change";
+    prevChange.dataset.target = near.before || "";
+    nextChange.dataset.target = near.after || "";
   }
 
   function syncUrl(day) {
@@ -195,9 +225,18 @@
       slider.value = String(dayIndex(day));
     }
     slider.setAttribute("aria-valuetext", day);
+    drawChangeButtons(day);
     syncUrl(day);
     load(day);
   }
+
+  [prevChange, nextChange].forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (button.dataset.target) {
+        choose(button.dataset.target, false);
+      }
+    });
+  });
 
   var timer = null;
   slider.addEventListener("input", function () {
@@ -205,6 +244,7 @@
     dateInput.value = day;
     slider.setAttribute("aria-valuetext", day);
     window.clearTimeout(timer);
+    drawChangeButtons(day);
     timer = window.setTimeout(function () { choose(day, true); }, 150);
   });
   dateInput.addEventListener("change", function () {
@@ -218,5 +258,6 @@
     choose(dateInput.value, false);
   });
 
+  drawChangeButtons(config.date);
   load(config.date);
 })();

@@ -34,7 +34,9 @@
         };
       },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.controller + ": " + feature.properties.name, { sticky: true });
+        var p = feature.properties;
+        var label = p.kind === "derived" ? p.controller + " (lines of " + p.valid_from + ")" : p.controller + ": " + p.name;
+        layer.bindTooltip(label, { sticky: true });
       }
     });
   }

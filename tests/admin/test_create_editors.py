@@ -22,6 +22,7 @@ EXPECTED = {
     "actors.view_alias", "actors.add_alias", "actors.change_alias", "actors.delete_alias",
     "actors.view_rejectedname", "actors.delete_rejectedname",
     "events.view_controlzone", "events.add_controlzone", "events.change_controlzone",
+    "events.view_controlchange", "events.add_controlchange", "events.change_controlchange",
     "events.view_place", "events.add_place", "events.change_place",
     "events.view_feed", "events.add_feed", "events.change_feed",
     "events.view_article",

@@ -1,7 +1,8 @@
 """Generic names resolve by the article's date: "government forces" in a report of 30 November 2024 is Assad's
 army, in one of 8 March 2025 the transitional authorities' forces. One person keeps one identity across names.
 
-The pure path (the shipped gazetteer from its files, as eval_extraction reads it) and the write path (the gazetteer
+The pure path (the shipped gazetteer read from its files into the rows seed_reference stores, as eval_extraction
+reads it) and the write path (the gazetteer
 loaded into the database, articles_extract as ingestion runs it) must agree."""
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.conf import settings
 
 from actors.models import Actor
-from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
+from events.extract.matcher_cache import gazetteer_from_reference_files
 from events.extract.pipeline import extract
 from events.extract.rules import rules_load
 from events.extract.store import articles_extract
@@ -34,9 +34,7 @@ sent reinforcements, according to Syrian state media."""
 
 @pytest.fixture(scope="module")
 def shipped():
-    base = settings.BASE_DIR
-    gazetteer = gazetteer_from_files(base / "actors" / "data" / "actors.json", base / "events" / "data" / "places.json")
-    return Matcher(gazetteer, rules_load())
+    return Matcher(gazetteer_from_reference_files(), rules_load())
 
 
 def _slugs(matcher: Matcher, published: date, text: str = REPORT) -> tuple[set[str], list[str | None]]:

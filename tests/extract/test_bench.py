@@ -12,20 +12,19 @@ from django.db import connection
 
 from actors.models import Statement
 from events.bench.wire_stories import Newsroom, wire_feed
-from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
+from events.extract.matcher_cache import gazetteer_from_reference_files
 from events.extract.pipeline import extract
 from events.extract.rules import rules_load
 from events.ingest.articles import article_draft
 from events.ingest.parse import parse_feed
 from events.models import Article, Event, EventSource, Feed
-from events.reference import ACTORS_FILE, PLACES_FILE
 from tests.conftest import require
 
 
 def test_synthetic_stories_read_like_wire_copy():
     """Several kB each, varied, a few statements and one to three happenings: not one paragraph repeated."""
-    matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
+    matcher = Matcher(gazetteer_from_reference_files(), rules_load())
     document = wire_feed(Newsroom(random.Random(3)), 0, 0, 200, 200)
     drafts = [article_draft(e) for e in parse_feed(document).entries]
     readings = [extract(d.title, d.text, d.published_at.date(), matcher) for d in drafts]

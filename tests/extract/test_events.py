@@ -142,12 +142,11 @@ def test_bad_rules_files_are_clear_errors(tmp_path):
 @pytest.fixture(scope="module")
 def shipped():
     """read(text) on the gazetteer the tracker ships (Latakia, Jabal al-Akrad, Hmeimim, Sochi...)."""
-    from events.extract.gazetteer import gazetteer_from_files
     from events.extract.matcher import Matcher
+    from events.extract.matcher_cache import gazetteer_from_reference_files
     from events.extract.pipeline import extract
-    from events.reference import ACTORS_FILE, PLACES_FILE
 
-    matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
+    matcher = Matcher(gazetteer_from_reference_files(), rules_load())
 
     def _read(body: str, published: date = date(2018, 9, 14)):
         return extract("Idlib report", body, published, matcher).events

@@ -15,10 +15,10 @@ import pytest
 from django.core.management import call_command
 
 from events.extract.corpus import annotations_load, corpus_load, evaluate_real, split_load
-from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
+from events.extract.matcher_cache import gazetteer_from_reference_files
 from events.extract.rules import rules_load
-from events.management.commands.eval_extraction import ACTORS_FILE, CORPUS_FILE, PLACES_FILE, REAL_SET
+from events.management.commands.eval_extraction import CORPUS_FILE, REAL_SET
 from tests.conftest import require
 
 
@@ -31,7 +31,7 @@ def _require_corpus() -> None:
 @pytest.fixture(scope="module")
 def real():
     _require_corpus()
-    matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
+    matcher = Matcher(gazetteer_from_reference_files(), rules_load())
     return matcher, corpus_load(CORPUS_FILE), annotations_load(REAL_SET), split_load(REAL_SET)
 
 

@@ -6,11 +6,10 @@ from datetime import date
 
 import pytest
 
-from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
+from events.extract.matcher_cache import gazetteer_from_reference_files
 from events.extract.pipeline import extract
 from events.extract.rules import rules_load
-from events.reference import ACTORS_FILE, PLACES_FILE
 from tests.extract.conftest import PUBLISHED
 
 
@@ -145,7 +144,7 @@ def test_teasers_and_irrelevant_articles_yield_no_statements(read):
 @pytest.fixture(scope="module")
 def shipped():
     """read(text) with the shipped gazetteer: definite descriptions are resolved through its actors' kinds and names."""
-    matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
+    matcher = Matcher(gazetteer_from_reference_files(), rules_load())
     slug = {a.id: a.slug for a in matcher.gazetteer.actors.values()}
 
     def _read(body: str) -> list[tuple[str | None, str, str]]:

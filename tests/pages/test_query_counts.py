@@ -35,10 +35,10 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "timeline deep": (f"/timeline/?cursor={middle.occurred_on.isoformat()}.{middle.pk}", 9),
         # the page of newer events above the middle (50 rows read oldest-first), same queries
         "timeline newer": (f"/timeline/?before={middle.occurred_on.isoformat()}.{middle.pk}", 9),
-        # first published event date; zone validity dates (for the slider)
-        "map": ("/map/?date=2024-02-20&days=30", 2),
-        # zones valid on the date, controller joined
-        "zones geojson": ("/api/zones.geojson?date=2024-02-20", 1),
+        # first published event date; zone validity dates; the cached control maps' dates (for the slider)
+        "map": ("/map/?date=2024-02-20&days=30", 3),
+        # the cached control map of the date (derived areas); drawn zones valid on the date, controller joined
+        "zones geojson": ("/api/zones.geojson?date=2024-02-20", 2),
         # matching events with a place, place joined, newest first, capped
         "events geojson": ("/api/events.geojson?from=2024-01-01&to=2024-03-01&type=Battles", 1),
         # the governorate's spelling; one keyset chunk of up to 2000 events + its actor roles + its sources
@@ -52,9 +52,9 @@ def _pages(built) -> dict[str, tuple[str, int]]:
         "actor": ("/actors/russia/", 12),
         # event (place joined) + actor roles + sources; its statements (speaker and article joined)
         "event": (f"/events/{event.pk}/", 4),
-        # place; its newest events + roles + sources; every zone (point-in-polygon in Python); the places in a box
-        # around it (capped)
-        "place": ("/places/saraqib/", 6),
+        # place; its newest events + roles + sources; its control history (controller joined); every zone
+        # (point-in-polygon in Python); the places in a box around it (capped)
+        "place": ("/places/saraqib/", 7),
         # active actors, parent joined, each with its published-event and public-statement counts (two correlated
         # subqueries in the same statement)
         "actor list": ("/actors/", 1),

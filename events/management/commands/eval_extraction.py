@@ -31,10 +31,9 @@ from events.extract.corpus import (
     agreement as coders_agreement,
 )
 from events.extract.evaluation import Evaluation, evaluate_set, report_lines
-from events.extract.gazetteer import gazetteer_from_files
 from events.extract.matcher import Matcher
+from events.extract.matcher_cache import gazetteer_from_reference_files
 from events.extract.rules import rules_load
-from events.reference import ACTORS_FILE, PLACES_FILE
 
 DEFAULT_SET = settings.BASE_DIR / "tests" / "extraction_eval"
 REAL_SET = DEFAULT_SET / "real"
@@ -71,7 +70,7 @@ class Command(BaseCommand):
 
             matcher = matcher_current()
         else:
-            matcher = Matcher(gazetteer_from_files(ACTORS_FILE, PLACES_FILE), rules_load())
+            matcher = Matcher(gazetteer_from_reference_files(), rules_load())
         try:
             evaluation = evaluate_set(folder, settings.BASE_DIR, matcher)
         except FileNotFoundError as exc:
