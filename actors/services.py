@@ -96,9 +96,9 @@ WantedAliases = dict[tuple[str, date | None], tuple[str, str, date | None]]
 
 
 def actor_names_wanted(item: Mapping[str, Any]) -> WantedAliases:
-    """The actor's own name and its aliases, each with its period (first spelling wins): the Alias rows a gazetteer
-    entry becomes (the evaluation builds its gazetteer from the same). The own name holds at any date unless an
-    alias of the same name gives it a period ("Syrian government" until 8 Dec 2024)."""
+    """The actor's own name and its aliases, each with its period (first spelling wins). The own name holds at any
+    date unless an alias of the same name gives it a period ("Syrian government" until 8 Dec 2024). These are the
+    Alias rows a gazetteer entry becomes; the evaluation builds its gazetteer from the same."""
     wanted: WantedAliases = {}
     for alias in item.get("aliases", []):
         key = (normalize_name(alias["name"]), _day(alias.get("valid_from")))

@@ -129,11 +129,10 @@ def gazetteer_from_reference_files(actors_path: Path = ACTORS_FILE, places_path:
              item.get("country") or "", ActorStatus.ACTIVE)
             for item in actor_items
         ],
-        # With their periods, as the Alias rows hold them.
         aliases=[
             (name, ids[item["slug"]], valid_from, valid_to)
             for item in actor_items
-            for (_key, valid_from), (name, _language, valid_to) in actor_names_wanted(item).items()
+            for (_, valid_from), (name, _, valid_to) in actor_names_wanted(item).items()
         ],
         places=[
             (n, item["slug"], item["name"], item.get("kind") or PlaceKind.TOWN, item.get("country") or "Syria",

@@ -1,8 +1,7 @@
 """Generic names resolve by the article's date: "government forces" in a report of 30 November 2024 is Assad's
 army, in one of 8 March 2025 the transitional authorities' forces. One person keeps one identity across names.
 
-The pure path (the shipped gazetteer read from its files into the rows seed_reference stores, as eval_extraction
-reads it) and the write path (the gazetteer
+The pure path (the shipped gazetteer from its files, as eval_extraction reads it) and the write path (the gazetteer
 loaded into the database, articles_extract as ingestion runs it) must agree."""
 
 from __future__ import annotations
@@ -34,7 +33,8 @@ sent reinforcements, according to Syrian state media."""
 
 @pytest.fixture(scope="module")
 def shipped():
-    return Matcher(gazetteer_from_reference_files(), rules_load())
+    gazetteer = gazetteer_from_reference_files()
+    return Matcher(gazetteer, rules_load())
 
 
 def _slugs(matcher: Matcher, published: date, text: str = REPORT) -> tuple[set[str], list[str | None]]:

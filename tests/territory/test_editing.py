@@ -115,8 +115,8 @@ def test_pages_and_the_zones_api_cost_the_same_with_a_long_history(client, djang
     # cached map of the date; drawn zones of the date
     with django_assert_num_queries(2):
         assert client.get("/api/zones.geojson?date=2022-04-01").status_code == 200
-    # place; its events + roles + sources; its control history; every drawn zone
-    with django_assert_num_queries(6):
+    # place; its events + roles + sources; its control history; every drawn zone; the places around it
+    with django_assert_num_queries(7):
         assert client.get("/places/saraqib/").status_code == 200
     # first published event date; drawn zone dates; control map dates
     with django_assert_num_queries(3):
