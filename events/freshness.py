@@ -22,6 +22,7 @@ cached between the two from rows not yet committed.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -34,6 +35,9 @@ RECORD_KEY = "idlib:version:record"
 _KEYS = {RECORD: RECORD_KEY, REFERENCE: "idlib:version:reference"}
 
 
+logger = logging.getLogger(__name__)
+
+
 def _now_us() -> int:
     return time.time_ns() // 1000
 
@@ -41,10 +45,15 @@ def _now_us() -> int:
 def version(kind: str = RECORD) -> int:
     """The current version (Unix microseconds) of ``kind``; created as "now" when the cache has none."""
     key = _KEYS[kind]
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, _now_us(), None)
-        value = cache.get(key) or _now_us()
+    try:
+        value = cache.get(key)
+        if value is None:
+            cache.add(key, _now_us(), None)
+            value = cache.get(key) or _now_us()
+    except Exception:
+        # Redis down: every answer is new (nothing is served from a cache that cannot be read either).
+        logger.warning("record version unreadable; treating the record as just changed", exc_info=True)
+        return _now_us()
     return int(value)
 
 
@@ -55,8 +64,13 @@ def last_modified(value: int) -> int:
 
 def _bump(kind: str) -> None:
     key = _KEYS[kind]
-    previous = cache.get(key) or 0
-    cache.set(key, max(_now_us(), int(previous) + 1), None)
+    try:
+        previous = cache.get(key) or 0
+        cache.set(key, max(_now_us(), int(previous) + 1), None)
+    except Exception:
+        # A change must not fail because the cache is down; pages cached under the old version expire
+        # (PUBLIC_CACHE_SECONDS), and version() treats an unreadable version as new.
+        logger.warning("record version not bumped: cache unreachable", exc_info=True)
 
 
 def _bump_on_commit_once(kind: str) -> None:

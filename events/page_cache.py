@@ -20,6 +20,7 @@ PUBLIC_CACHE_SECONDS=0 turns all of it off (pages are then rendered for every re
 from __future__ import annotations
 
 import hashlib
+import logging
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,9 @@ CACHEABLE_VIEWS = frozenset({
 })
 MAX_BODY = 512 * 1024
 _COMPRESS_FROM = 2048
+
+
+logger = logging.getLogger(__name__)
 
 
 def _digest(request: HttpRequest) -> str:
@@ -103,7 +107,12 @@ class PublicCacheMiddleware:
             return self.get_response(request)
         digest = _digest(request)
         caching = settings.PUBLIC_CACHE_SECONDS > 0
-        version, entry = self._lookup(digest, caching)
+        try:
+            version, entry = self._lookup(digest, caching)
+        except Exception:
+            # The cache (Redis) is down: the page is rendered as if there were no cache, never a 500.
+            logger.warning("page cache unreachable; serving %s uncached", request.path, exc_info=True)
+            return self.get_response(request)
         etag = f'"{version:x}-{digest}"'
         # Pages say "this week" and default to today: a new day is a change even when the record has none.
         modified = max(freshness.last_modified(version), _start_of_today())
@@ -119,7 +128,10 @@ class PublicCacheMiddleware:
             return response
         _with_validators(response, etag, modified)
         if caching and not response.streaming and len(response.content) <= MAX_BODY:
-            cache.set(_key(version, digest), _entry(response), settings.PUBLIC_CACHE_SECONDS)
+            try:
+                cache.set(_key(version, digest), _entry(response), settings.PUBLIC_CACHE_SECONDS)
+            except Exception:
+                logger.warning("page cache unreachable; %s not stored", request.path, exc_info=True)
         return response
 
 

@@ -9,6 +9,8 @@ validated by events.public.filters; the governorate is escaped the same way it w
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.cache import cache
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -37,10 +39,15 @@ def _build() -> dict[str, str]:
 
 def option_lists() -> dict[str, str]:
     key = f"idlib:filter-options:{freshness.version(freshness.REFERENCE):x}"
-    lists = cache.get(key)
+    try:
+        lists = cache.get(key)
+    except Exception:
+        return _build()  # the cache (Redis) is down: build them for this request, as before they were cached
     if lists is None:
         lists = _build()
-        cache.set(key, lists, _KEEP_SECONDS)
+        # A cache that cannot be written (Redis down) only makes the next page as slow as this one.
+        with contextlib.suppress(Exception):
+            cache.set(key, lists, _KEEP_SECONDS)
     return lists
 
 
