@@ -34,6 +34,7 @@ from events.alerts.services import (
 )
 from events.models import AlertSubscription
 from events.public.filters import EventFilters, FilterError
+from events.summaries.mail import one_click_unsubscribe_headers
 
 logger = logging.getLogger(__name__)
 
@@ -139,12 +140,9 @@ def _digest_message(subscription: AlertSubscription, filters: EventFilters, foun
         subject=f"Idlib Tracker alert: {count}{'+' if found.more else ''} new {noun} ({context['description']})",
         body=render_to_string("alerts/email/digest.txt", context),
         to=[subscription.email],
-        headers={
-            # RFC 2369 + RFC 8058: the mail client's unsubscribe button POSTs to this URL, no login, no page.
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": "Idlib Tracker daily alerts <alerts.idlib-tracker>",
-        },
+        headers=one_click_unsubscribe_headers(
+            context["unsubscribe_url"], "Idlib Tracker daily alerts <alerts.idlib-tracker>"
+        ),
     )
     message.attach_alternative(render_to_string("alerts/email/digest.html", context), "text/html")
     return message

@@ -34,6 +34,15 @@ class SummaryEmailIncomplete(Exception):
     """Some recipients could not be mailed; their claims were released so a retry mails exactly them."""
 
 
+def one_click_unsubscribe_headers(unsubscribe_url: str, list_id: str) -> dict[str, str]:
+    """RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs to this URL, no login, no page.
+    Every mailing list of the site (weekly summaries, daily alerts) sends these."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": list_id,
+    }
+
 def subscriber_confirmation_send(subscriber_id: int) -> bool:
     """Mail the confirmation link to a subscriber still unconfirmed; False when there is nobody to mail."""
     subscriber = Subscriber.objects.filter(
@@ -126,12 +135,9 @@ def _summary_message(summary: WeeklySummary, subscriber: Subscriber, connection)
         body=render_to_string("summaries/email/summary.txt", context),
         to=[subscriber.email],
         connection=connection,
-        headers={
-            # RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs to this URL, no login.
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": "Idlib Tracker weekly summary <weekly.idlib-tracker>",
-        },
+        headers=one_click_unsubscribe_headers(
+            context["unsubscribe_url"], "Idlib Tracker weekly summary <weekly.idlib-tracker>"
+        ),
     )
     message.attach_alternative(render_to_string("summaries/email/summary.html", context), "text/html")
     return message
