@@ -21,11 +21,19 @@ from jinja2 import Environment
 from events.public.presentation import role_label, type_css
 
 
+def prefetched(instance: Any, name: str) -> Any:
+    """The rows prefetch_related() already fetched for a relation. `instance.<name>.all()` returns the same rows but
+    builds a manager and clones a queryset each time: twice per event, a sixth of the list's render."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    return cache[name] if name in cache else getattr(instance, name).all()
+
+
 def environment(**options: Any) -> Environment:
     # Escaping is this module's promise, whatever the settings pass.
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options)
     env.filters.update(type_css=type_css, role_label=role_label, date=dateformat.format)
+    env.globals["prefetched"] = prefetched
     return env
 
 
