@@ -15,6 +15,8 @@ on=published). Only keys that carry a period pay for the choice.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,6 +90,7 @@ class Matcher:
         self._bare_governorate = {
             city for city in self._governorate_of if fold_key(gazetteer.places[city].name) in rules.bare_governorate
         }
+        self._filters = MentionFilters(gazetteer, rules)
 
     def find(self, folded: Folded, on: date | None = None) -> list[Mention]:
         """Every whole-word mention, longest first, without overlaps, in text order. A name with periods names
@@ -116,7 +119,7 @@ class Matcher:
                     Mention(kind, target, o_start, o_end, original[o_start:o_end], place_scope if kind == PLACE else "")
                 )
         mentions.sort(key=lambda m: (m.start, m.kind))
-        return mentions
+        return self._filters.keep(original, mentions)
 
     def _on_date(self, key: str, entries: tuple, on: date | None) -> tuple:
         kept = []
@@ -155,3 +158,150 @@ class Matcher:
 def mentions_find(matcher: Matcher, text: str, on: date | None = None) -> tuple[Folded, list[Mention]]:
     folded = fold(text)
     return folded, matcher.find(folded, on)
+
+
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def _words(phrases) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted({tuple(p.split()) for p in phrases if p.split()}, key=len, reverse=True))
+
+
+class MentionFilters:
+    """Gazetteer names that name no mention: page furniture run into a sentence, a place name used as an adjective,
+    an institution's name, a dateline or a government, and the host country named as a place (the rules' "inline",
+    "not_a_place" and "host_state" sections say which words decide). Judged on the original text around the name,
+    so it costs a few string checks per mention, and nothing for an article without furniture markers."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: Rules) -> None:
+        filters = rules.mention_filters or {}
+        furniture, places, host = filters.get("furniture", {}), filters.get("places", {}), filters.get("host_state", {})
+        markers = [(m, "tags") for m in furniture.get("tags", ())]
+        markers += [(m, "teaser") for m in furniture.get("teasers", ())]
+        markers += [(m, "credit") for m in furniture.get("credits", ())]
+        self._furniture_kind = {m: kind for m, kind in markers}
+        self._furniture = (
+            re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m, _ in sorted(markers, key=lambda x: -len(x[0])))
+                       + r")(?![\w-])")
+            if markers else None
+        )
+        self._stop = frozenset(furniture.get("stop_words", ()))
+        self._max_words = int(furniture.get("max_words", 40))
+        adjectives = "|".join(re.escape(a) for a in places.get("adjective_after", ()))
+        self._adjective_after = re.compile(rf"(?:-|\s)(?:{adjectives})\b", re.IGNORECASE) if adjectives else None
+        self._adjective_before = tuple(a.lower() for a in places.get("adjective_before", ()))
+        self._institutions = _words(places.get("institution_heads", ()))
+        parts = "|".join(r"\s+".join(map(re.escape, p.split())) for p in places.get("part_of_after", ()))
+        self._part_of = re.compile(rf"\s+(?:{parts})\b", re.IGNORECASE) if parts else None
+        agencies = "|".join(re.escape(a) for a in sorted(places.get("dateline_agencies", ()), key=len, reverse=True))
+        self._dateline = (
+            re.compile(rf"\s*(?:,\s*[A-Z][\w-]*\s*)?\(\s*(?:{agencies})\s*[)/,]") if agencies else None
+        )
+        self._seats = frozenset(fold_key(s) for s in places.get("seats", ()))
+        self._seat_before = frozenset(places.get("seat_before", ()))
+        self._seat_skip = frozenset(places.get("seat_skip", ()))
+        self._seat_of_nouns = frozenset(places.get("seat_of_nouns", ()))
+        country = fold_key(rules.relevance.get("syria_country", "")) if rules.relevance else ""
+        self._host = {a.id for a in gazetteer.actors.values() if a.kind == "state" and fold_key(a.name) == country}
+        self._auxiliaries = frozenset(host.get("auxiliaries", ()))
+        self._acting = frozenset(host.get("acting", ()))
+        self._seat_places = {p.id for p in gazetteer.places.values() if fold_key(p.name) in self._seats}
+
+    def keep(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        spans = self._furniture_spans(text) if self._furniture else []
+        starts = [s for s, _ in spans]
+        kept = []
+        for m in mentions:
+            k = bisect_right(starts, m.start) - 1
+            if k >= 0 and m.start < spans[k][1]:
+                continue
+            if m.kind == PLACE and self._not_a_place(text, m):
+                continue
+            if m.kind == ACTOR and m.target in self._host and not self._acts(text, m.end):
+                continue
+            kept.append(m)
+        return kept
+
+    def _furniture_spans(self, text: str) -> list[tuple[int, int]]:
+        spans = []
+        for found in self._furniture.finditer(text):
+            kind = self._furniture_kind[found.group(1)]
+            words = list(_WORD.finditer(text, found.end(), min(len(text), found.end() + 400)))[: self._max_words]
+            end = self._furniture_end(kind, text, found.end(), words)
+            if end > found.end():
+                spans.append((found.start(), end))
+        return spans
+
+    def _furniture_end(self, kind: str, text: str, start: int, words: list[re.Match]) -> int:
+        if kind == "credit":
+            stop = re.compile(r"[.!?\n]").search(text, start)
+            return stop.start() if stop else len(text)
+        line = text.find("\n", start)
+        limit = line if line != -1 else len(text)
+        words = [w for w in words if w.start() < limit]
+        for n, word in enumerate(words):
+            token = word.group()
+            lowered = token.lower()
+            if kind == "tags" and lowered in self._stop:
+                if token[0].isupper():
+                    return word.start()
+                # The clause that starts the article's sentence: back to its first capitalised word.
+                back = n - 1
+                while back >= 0 and not words[back].group()[0].isupper():
+                    back -= 1
+                return words[back].start() if back >= 0 else word.start()
+            if kind == "teaser" and token[0].islower() and lowered not in self._stop:
+                back = n - 1
+                return words[back].start() if back >= 0 else word.start()
+        return words[-1].end() if words else start
+
+    def _not_a_place(self, text: str, m: Mention) -> bool:
+        after = text[m.end:m.end + 60]
+        if self._adjective_after and self._adjective_after.match(after):
+            return True
+        before = text[max(0, m.start - 6):m.start].lower()
+        if before.endswith(self._adjective_before) and not m.scope:
+            return True
+        following = after.split()
+        if following and following[0][:1].isupper() and any(
+            tuple(w.strip(",.;:") for w in following[:len(head)]) == head for head in self._institutions
+        ):
+            return True
+        if self._part_of and self._part_of.match(after):
+            return True
+        name = m.text
+        if len(name) > 3 and name.isupper() and not m.scope:
+            return True  # a dateline: "BEIRUT", "MOSCOW (Sputnik)"
+        if self._dateline and self._dateline.match(after):
+            return True
+        if m.target in self._seat_places and not m.scope:
+            return not self._seat_located(text, m.start)
+        return False
+
+    def _seat_located(self, text: str, start: int) -> bool:
+        """'in Damascus', 'talks in the Russian capital Moscow', 'in Ankara and Moscow': the city as a location."""
+        words = text[max(0, start - 80):start].split()
+        for _ in range(6):
+            if not words:
+                return False
+            word = words.pop().lower().strip(",")
+            if word == "of":
+                # "the Barzeh neighbourhood of Damascus", not "the government of Damascus"
+                return bool(words) and words[-1].lower() in self._seat_of_nouns
+            if word in self._seat_before:
+                return True
+            if word == "and" and words and words[-1][:1].isupper():
+                words.pop()  # the name coordinated with this one is judged the same way
+                continue
+            if word not in self._seat_skip:
+                return False
+        return False
+
+    def _acts(self, text: str, end: int) -> bool:
+        for word in text[end:end + 80].split()[:4]:
+            word = word.lower().strip(",.;:\"'")
+            if word in self._acting:
+                return True
+            if word not in self._auxiliaries:
+                return False
+        return False
