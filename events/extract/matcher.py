@@ -206,6 +206,15 @@ class MentionFilters:
         self._auxiliaries = frozenset(host.get("auxiliaries", ()))
         self._acting = frozenset(host.get("acting", ()))
         self._seat_places = {p.id for p in gazetteer.places.values() if fold_key(p.name) in self._seats}
+        descriptor = filters.get("descriptor", {})
+        self._described_before = tuple(f" {fold_key(w)}" for w in descriptor.get("before", ()))
+        self._described_after = frozenset(fold_key(w) for w in descriptor.get("after", ()))
+        by_kind = descriptor.get("after_by_kind", {})
+        self._described_after_kind = {
+            a.id: frozenset(fold_key(w) for w in by_kind[a.kind])
+            for a in gazetteer.actors.values() if a.kind in by_kind
+        }
+        self._kind_of = {a.id: a.kind for a in gazetteer.actors.values()}
 
     def keep(self, text: str, mentions: list[Mention]) -> list[Mention]:
         spans = self._furniture_spans(text) if self._furniture else []
@@ -217,7 +226,9 @@ class MentionFilters:
                 continue
             if m.kind == PLACE and self._not_a_place(text, m):
                 continue
-            if m.kind == ACTOR and m.target in self._host and not self._acts(text, m.end):
+            if m.kind == ACTOR and (
+                (m.target in self._host and not self._acts(text, m.end)) or self._describes(text, m)
+            ):
                 continue
             kept.append(m)
         return kept
@@ -296,6 +307,25 @@ class MentionFilters:
             if word not in self._seat_skip:
                 return False
         return False
+
+    def _describes(self, text: str, m: Mention) -> bool:
+        """'the al-Qaeda-linked Nusra Front', 'forces loyal to President Bashar Assad', 'Assad's air force'."""
+        before = " " + fold_key(text[max(0, m.start - 40):m.start])
+        if before.endswith(self._described_before):
+            return True
+        words = text[m.end:m.end + 60].split()
+        if self._kind_of.get(m.target) == "person":
+            # "Syrian President Bashar Assad's air force": past the rest of the name the title began.
+            while words and words[0][:1].isupper() and len(words) > 1:
+                words.pop(0)
+        after = fold_key(" ".join(words[:3])).split()
+        if not after:
+            return False
+        heads = self._described_after_kind.get(m.target, frozenset())
+        return (
+            after[0] in self._described_after or after[0] in heads or " ".join(after[:2]) in heads
+            or (after[0] == "s" and len(after) > 1 and (after[1] in heads or " ".join(after[1:3]) in heads))
+        )
 
     def _acts(self, text: str, end: int) -> bool:
         for word in text[end:end + 80].split()[:4]:

@@ -150,7 +150,8 @@ class Rules:
     anaphors: tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]] = (None, {})
     # What makes a gazetteer name no mention at all (matcher.py compiles them): page furniture inside a line
     # (junk.json "inline"), a place name that is not a location (place_modifiers.json "not_a_place"), the host
-    # country named as a place (actor_patterns.json "host_state").
+    # country named as a place and an actor named only to describe another (actor_patterns.json "host_state",
+    # "descriptor").
     mention_filters: dict = field(default_factory=dict)
 
 
@@ -371,5 +372,6 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             "furniture": junk.get("inline", {}),
             "places": modifiers.get("not_a_place", {}),
             "host_state": patterns.get("host_state", {}),
+            "descriptor": patterns.get("descriptor", {}),
         },
     )
