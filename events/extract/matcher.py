@@ -206,6 +206,13 @@ class MentionFilters:
         self._auxiliaries = frozenset(host.get("auxiliaries", ()))
         self._acting = frozenset(host.get("acting", ()))
         self._seat_places = {p.id for p in gazetteer.places.values() if fold_key(p.name) in self._seats}
+        reference = places.get("reference", {})
+        self._distance = frozenset(reference.get("distance", ()))
+        self._relative = tuple(sorted((tuple(p.split()) for p in reference.get("relative", ())), key=len, reverse=True))
+        self._reference_skip = frozenset(reference.get("skip", ()))
+        self._routes = frozenset(w for p in reference.get("routes", ()) for w in p.split()[-1:])
+        self._route_joiners = frozenset(reference.get("route_joiners", ()))
+        self._reference_window = int(reference.get("window", 8))
         descriptor = filters.get("descriptor", {})
         self._described_before = tuple(f" {fold_key(w)}" for w in descriptor.get("before", ()))
         self._described_after = frozenset(fold_key(w) for w in descriptor.get("after", ()))
@@ -220,12 +227,22 @@ class MentionFilters:
         spans = self._furniture_spans(text) if self._furniture else []
         starts = [s for s, _ in spans]
         kept = []
+        previous_place_end = -1
+        previous_reference = False
         for m in mentions:
             k = bisect_right(starts, m.start) - 1
             if k >= 0 and m.start < spans[k][1]:
                 continue
-            if m.kind == PLACE and self._not_a_place(text, m):
-                continue
+            if m.kind == PLACE:
+                after_place, previous_place_end = previous_place_end, m.end
+                if self._not_a_place(text, m):
+                    continue
+                # "between Sarmada and Dana": the second end of a pair is what the first is.
+                paired = after_place >= 0 and text[after_place:m.start].strip().lower() in self._route_joiners
+                reference = previous_reference if paired else self._reference_point(text, m, after_place)
+                previous_reference = reference
+                if reference:
+                    continue
             if m.kind == ACTOR and (
                 (m.target in self._host and not self._acts(text, m.end)) or self._describes(text, m)
             ):
@@ -287,6 +304,33 @@ class MentionFilters:
             return True
         if m.target in self._seat_places and not m.scope:
             return not self._seat_located(text, m.start)
+        return False
+
+    def _reference_point(self, text: str, m: Mention, previous_end: int) -> bool:
+        """'15 km from Idlib city', 'al-Zabadani near the capital Damascus', 'the road between Damascus and Aleppo':
+        the place only says where another one is."""
+        words = [w.lower().strip(",.;:()") for w in text[max(0, m.start - 120):m.start].split()]
+        # The modifier the matcher took into the mention ("west of Palmyra") is read as words before the name.
+        words += [w.lower() for w in m.text.split()[:-1]] if m.scope else []
+        words = [w for w in words if w][-self._reference_window:]
+        # Past the filler ("the capital", "the town of"), what stands right before the name.
+        n = len(words)
+        route = False
+        while n and (words[n - 1] in self._reference_skip or words[n - 1] in self._route_joiners):
+            route = route or (words[n - 1] in self._route_joiners and n > 1 and words[n - 2] in self._routes)
+            n -= 1
+        if any(w in self._distance for w in words[:n][-3:]):
+            return True  # "15 km from", "40 km to the southwest of"
+        if previous_end < 0 or len(text[previous_end:m.start].split()) > self._reference_window:
+            return False  # no other place for this one to locate
+        if route:
+            return True  # "Saraqib sits on the road between ..."
+        for relative in self._relative:
+            for k in range(4):
+                at = len(words) - len(relative) - k
+                # "in the west of Aleppo province" is a part of it, not a reference point
+                if at >= 0 and tuple(words[at:at + len(relative)]) == relative and not (at and words[at - 1] == "the"):
+                    return True
         return False
 
     def _seat_located(self, text: str, start: int) -> bool:
