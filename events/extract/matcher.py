@@ -80,6 +80,11 @@ class Matcher:
             for key, entries in targets.items()
         })
         self.size = len(targets)
+        # Actor names by key, for a modifier that shares the next name's head ("Russian and regime warplanes").
+        self._actor_keys = {
+            key: tuple(sorted(e for e in entries if e[0] == ACTOR)) for key, entries in targets.items()
+            if len(key.split()) > 1 and any(e[0] == ACTOR for e in entries)
+        }
         # "southern Idlib" is the governorate named after the city: city id -> governorate id.
         governorates = {fold_key(p.admin1): p.id for p in gazetteer.places.values() if p.kind == "governorate"}
         self._governorate_of = {
@@ -118,8 +123,26 @@ class Matcher:
                 mentions.append(
                     Mention(kind, target, o_start, o_end, original[o_start:o_end], place_scope if kind == PLACE else "")
                 )
+            if not placed and " " in folded.text[start:end]:
+                mentions += self._coordinated(folded, start, end, on)
+        mentions += self._filters.victims(original)
         mentions.sort(key=lambda m: (m.start, m.kind))
         return self._filters.keep(original, mentions)
+
+    def _coordinated(self, folded: Folded, start: int, end: int, on: date | None) -> list[Mention]:
+        """'Syrian or Russian warplanes', 'Russian and regime warplanes': the first modifier shares the name's head,
+        so 'Syrian warplanes' is named too."""
+        found = _COORDINATED.search(folded.text, max(0, start - 40), start)
+        if not found:
+            return []
+        key = " ".join([found.group(1), *folded.text[start:end].split()[1:]])
+        entries = self._actor_keys.get(key)
+        if not entries or key == folded.text[start:end]:
+            return []
+        if any((key, e[1]) in self._periods for e in entries):
+            entries = self._on_date(key, entries, on)
+        o_start, o_end = folded.span(found.start(1), found.end(1))
+        return [Mention(ACTOR, target, o_start, o_end, folded.original[o_start:o_end]) for _, target, _ in entries]
 
     def _on_date(self, key: str, entries: tuple, on: date | None) -> tuple:
         kept = []
@@ -160,6 +183,9 @@ def mentions_find(matcher: Matcher, text: str, on: date | None = None) -> tuple[
     return folded, matcher.find(folded, on)
 
 
+# "<modifier> and|or " right before a name (folded text: lower case, single spaces).
+_COORDINATED = re.compile(r"(?:^| )([a-z]+) (?:and|or) $")
+_WAR_TOLL = re.compile(r"\d{3}[,.]?\d{3}|\b(?:thousands|millions?|hundreds of thousands)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'\u2019-]+")
 
 
@@ -222,6 +248,19 @@ class MentionFilters:
             for a in gazetteer.actors.values() if a.kind in by_kind
         }
         self._kind_of = {a.id: a.kind for a in gazetteer.actors.values()}
+        victims = filters.get("victims", {})
+        civilians = next((a.id for a in gazetteer.actors.values() if a.kind == "civilians"), None)
+        nouns = "|".join(re.escape(n) for n in victims.get("nouns", ()))
+        verbs = "|".join(re.escape(v) for v in victims.get("verbs", ()))
+        gap = int(victims.get("max_words_between", 5))
+        self._victims = (
+            civilians,
+            re.compile(
+                rf"\b(?:{verbs})\b(?:[ \t]+[\w-]+){{0,{gap}}}?[ \t]+(?P<a>{nouns})\b"
+                rf"|\b(?P<b>{nouns})[ \t]+(?:(?:were|was|are|is|have been|had been|being)[ \t]+)?(?:{verbs})\b",
+                re.IGNORECASE,
+            ),
+        ) if civilians and nouns and verbs else None
 
     def keep(self, text: str, mentions: list[Mention]) -> list[Mention]:
         spans = self._furniture_spans(text) if self._furniture else []
@@ -249,6 +288,20 @@ class MentionFilters:
                 continue
             kept.append(m)
         return kept
+
+    def victims(self, text: str) -> list[Mention]:
+        """'killed at least 27 people', 'two children were killed': the victims named as people are civilians
+        (docs/coding-guide.md, section 2), whatever word the text uses."""
+        if not self._victims:
+            return []
+        civilians, pattern = self._victims
+        found = []
+        for match in pattern.finditer(text):
+            group = "a" if match.group("a") else "b"
+            if _WAR_TOLL.search(text, max(0, match.start(group) - 40), match.start(group)):
+                continue  # "more than 290000 people have been killed": the war's toll, nobody acted on here
+            found.append(Mention(ACTOR, civilians, match.start(group), match.end(group), match.group(group)))
+        return found
 
     def _furniture_spans(self, text: str) -> list[tuple[int, int]]:
         spans = []
