@@ -70,15 +70,18 @@ class Matcher:
             for (key, target), found in periods.items() if found
         }
         # An acronym flag on any entry makes the key case-sensitive: "NFL" the alias, not "nfl" in a word.
-        # Payload: (any acronym, any place, any period, entries), so a hit is judged without looking through its
-        # entries.
-        self._automaton = whole_word_automaton({
+        # Payload: (any acronym, any place, any period, entries, only capitalised), so a hit is judged without
+        # looking through its entries.
+        keys = {
             key: (
                 any(e[2] for e in entries), any(e[0] == PLACE for e in entries),
-                any((key, e[1]) in self._periods for e in entries if e[0] == ACTOR), tuple(sorted(entries)),
+                any((key, e[1]) in self._periods for e in entries if e[0] == ACTOR), tuple(sorted(entries)), False,
             )
             for key, entries in targets.items()
-        })
+        }
+        for key, place in place_spellings(gazetteer, rules, set(targets)).items():
+            keys[key] = (False, True, False, ((PLACE, place, False),), True)
+        self._automaton = whole_word_automaton(keys)
         self.size = len(targets)
         # Actor names by key, for a modifier that shares the next name's head ("Russian and regime warplanes").
         self._actor_keys = {
@@ -104,10 +107,12 @@ class Matcher:
             return []
         original = folded.original
         mentions: list[Mention] = []
-        for start, end, (_, (acronym, placed, dated, entries)) in scan(self._automaton, folded.text):
+        for start, end, (_, (acronym, placed, dated, entries, proper)) in scan(self._automaton, folded.text):
             o_start, o_end = folded.span(start, end)
             if acronym and not original[o_start:o_end].replace(".", "").isupper():
                 continue
+            if proper and original[o_start:o_end].islower():
+                continue  # another spelling of a place name: only as a name ("Raqa", not a word)
             if dated:
                 entries = self._on_date(folded.text[start:end], entries, on)
             scope = ""
@@ -176,6 +181,55 @@ class Matcher:
                 o_end = folded.span(new_end - 1, new_end)[1]
                 break
         return scope, o_start, o_end
+
+
+def place_spellings(gazetteer: Gazetteer, rules: Rules, taken: set[str]) -> dict[str, int]:
+    """Other transliterations of the places' names (place_modifiers.json "spelling"), folded, each to its place:
+    one word swapped within its group ('kafr' / 'kfar'), one letter change in one word ('raqqa' / 'raqa'), or a
+    swap and a letter change in two words ('kfar zeita'). Names already taken and spellings two places share are
+    left out."""
+    spelling = (rules.mention_filters or {}).get("spelling") or {}
+    if not spelling:
+        return {}
+    groups: dict[str, tuple[str, ...]] = {}
+    for group in spelling.get("words", ()):
+        for word in group:
+            groups[word] = tuple(w for w in group if w != word)
+    # "Deir ez-Zor" is "Deir al-Zor" in many outlets; any article may be written "al" or "el" (not the other way
+    # round: every "al" as every sun letter's article would multiply the names for nothing).
+    for article in spelling.get("articles", ()):
+        groups[article] = tuple(w for w in ("al", "el") if w != article)
+    letters = [
+        (re.compile(re.escape(old[:-1]) + "$" if old.endswith("$") else re.escape(old)), new)
+        for old, new in spelling.get("letters", ())
+    ]
+    min_length = int(spelling.get("min_length", 5))
+
+    def changed(word: str) -> set[str]:
+        out = set()
+        for pattern, new in letters:
+            for found in pattern.finditer(word):
+                out.add(word[:found.start()] + new + word[found.end():])
+        out.discard(word)
+        return out
+
+    found: dict[str, set[int]] = {}
+    for name, place in gazetteer.place_names:
+        words = fold_key(name).split()
+        single = [changed(w) | set(groups.get(w, ())) for w in words]
+        variants = {" ".join([*words[:i], v, *words[i + 1:]]) for i in range(len(words)) for v in single[i]}
+        for i, word in enumerate(words):
+            for j in range(len(words)):
+                if j != i:
+                    for swap in groups.get(word, ()):
+                        for other in single[j]:
+                            both = list(words)
+                            both[i], both[j] = swap, other
+                            variants.add(" ".join(both))
+        for variant in variants:
+            if len(variant.replace(" ", "")) >= min_length and variant not in taken:
+                found.setdefault(variant, set()).add(place)
+    return {key: next(iter(places)) for key, places in found.items() if len(places) == 1}
 
 
 def mentions_find(matcher: Matcher, text: str, on: date | None = None) -> tuple[Folded, list[Mention]]:

@@ -371,6 +371,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         mention_filters={
             "furniture": junk.get("inline", {}),
             "places": modifiers.get("not_a_place", {}),
+            "spelling": modifiers.get("spelling", {}),
             "host_state": patterns.get("host_state", {}),
             "descriptor": patterns.get("descriptor", {}),
             "victims": patterns.get("victims", {}),
