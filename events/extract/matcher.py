@@ -79,7 +79,8 @@ class Matcher:
             )
             for key, entries in targets.items()
         }
-        for key, place in place_spellings(gazetteer, rules, set(targets)).items():
+        spellings = place_spellings(gazetteer, rules, set(targets))
+        for key, place in spellings.items():
             keys[key] = (False, True, False, ((PLACE, place, False),), True)
         self._automaton = whole_word_automaton(keys)
         self.size = len(targets)
@@ -97,6 +98,11 @@ class Matcher:
         }
         self._bare_governorate = {
             city for city in self._governorate_of if fold_key(gazetteer.places[city].name) in rules.bare_governorate
+        }
+        # Every spelling of such a city's bare name ("Idleb", "Hamah"), not the ones that say the city ("Idlib city").
+        self._bare_keys = {
+            key for key, place in [*((fold_key(n), i) for n, i in gazetteer.place_names), *spellings.items()]
+            if place in self._bare_governorate and not set(key.split()) & _CITY_WORDS
         }
         self._filters = MentionFilters(gazetteer, rules)
 
@@ -119,7 +125,7 @@ class Matcher:
             if placed:
                 scope, o_start, o_end = self._place_scope(folded, start, end, o_start, o_end)
             # Only the bare name itself: "Idlib city" (an alias of the city) stays the city.
-            bare = not scope and folded.text[start:end] in self.rules.bare_governorate
+            bare = not scope and folded.text[start:end] in self._bare_keys
             for kind, target, _ in entries:
                 if kind == PLACE and (scope == "region" or (bare and target in self._bare_governorate)):
                     target = self._governorate_of.get(target, target)
@@ -237,6 +243,7 @@ def mentions_find(matcher: Matcher, text: str, on: date | None = None) -> tuple[
     return folded, matcher.find(folded, on)
 
 
+_CITY_WORDS = frozenset({"city", "town", "centre", "center"})
 # "<modifier> and|or " right before a name (folded text: lower case, single spaces).
 _COORDINATED = re.compile(r"(?:^| )([a-z]+) (?:and|or) $")
 _WAR_TOLL = re.compile(r"\d{3}[,.]?\d{3}|\b(?:thousands|millions?|hundreds of thousands)\b", re.IGNORECASE)
