@@ -105,6 +105,13 @@ class Matcher:
             if place in self._bare_governorate and not set(key.split()) & _CITY_WORDS
         }
         self._filters = MentionFilters(gazetteer, rules)
+        parts = (rules.mention_filters or {}).get("city_parts", {})
+        own_names = {fold_key(n): fold_key(gazetteer.places[i].name) for n, i in gazetteer.place_names}
+        self._city_parts = {
+            key: frozenset(fold_key(w) for w in words)
+            for name, words in parts.items() if not name.startswith("_")
+            for key, own in own_names.items() if own == fold_key(name)
+        }
 
     def find(self, folded: Folded, on: date | None = None) -> list[Mention]:
         """Every whole-word mention, longest first, without overlaps, in text order. A name with periods names
@@ -175,6 +182,8 @@ class Matcher:
             phrase = " ".join(before[-words:]) if len(before) >= words else ""
             if phrase and phrase in self.rules.place_prefixes:
                 scope = self.rules.place_prefixes[phrase]
+                if phrase in self._city_parts.get(text[start:end], ()):
+                    scope = "city"  # "eastern Aleppo": the rebel-held half of the divided city
                 new_start = start - len(phrase) - 1
                 o_start = folded.span(new_start, new_start + 1)[0]
                 break

@@ -372,6 +372,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             "furniture": junk.get("inline", {}),
             "places": modifiers.get("not_a_place", {}),
             "spelling": modifiers.get("spelling", {}),
+            "city_parts": modifiers.get("city_parts", {}),
             "host_state": patterns.get("host_state", {}),
             "descriptor": patterns.get("descriptor", {}),
             "victims": patterns.get("victims", {}),
