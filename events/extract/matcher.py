@@ -143,7 +143,6 @@ class Matcher:
                 )
             if not placed and " " in folded.text[start:end]:
                 mentions += self._coordinated(folded, start, end, on)
-        mentions += self._filters.victims(original)
         mentions.sort(key=lambda m: (m.start, m.kind))
         return self._filters.keep(original, mentions)
 
@@ -255,7 +254,6 @@ def mentions_find(matcher: Matcher, text: str, on: date | None = None) -> tuple[
 _CITY_WORDS = frozenset({"city", "town", "centre", "center"})
 # "<modifier> and|or " right before a name (folded text: lower case, single spaces).
 _COORDINATED = re.compile(r"(?:^| )([a-z]+) (?:and|or) $")
-_WAR_TOLL = re.compile(r"\d{3}[,.]?\d{3}|\b(?:thousands|millions?|hundreds of thousands)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'\u2019-]+")
 
 
@@ -312,25 +310,13 @@ class MentionFilters:
         descriptor = filters.get("descriptor", {})
         self._described_before = tuple(f" {fold_key(w)}" for w in descriptor.get("before", ()))
         self._described_after = frozenset(fold_key(w) for w in descriptor.get("after", ()))
+        self._described_hyphen = frozenset(fold_key(w) for w in descriptor.get("after_hyphen", ()))
         by_kind = descriptor.get("after_by_kind", {})
         self._described_after_kind = {
             a.id: frozenset(fold_key(w) for w in by_kind[a.kind])
             for a in gazetteer.actors.values() if a.kind in by_kind
         }
         self._kind_of = {a.id: a.kind for a in gazetteer.actors.values()}
-        victims = filters.get("victims", {})
-        civilians = next((a.id for a in gazetteer.actors.values() if a.kind == "civilians"), None)
-        nouns = "|".join(re.escape(n) for n in victims.get("nouns", ()))
-        verbs = "|".join(re.escape(v) for v in victims.get("verbs", ()))
-        gap = int(victims.get("max_words_between", 5))
-        self._victims = (
-            civilians,
-            re.compile(
-                rf"\b(?:{verbs})\b(?:[ \t]+[\w-]+){{0,{gap}}}?[ \t]+(?P<a>{nouns})\b"
-                rf"|\b(?P<b>{nouns})[ \t]+(?:(?:were|was|are|is|have been|had been|being)[ \t]+)?(?:{verbs})\b",
-                re.IGNORECASE,
-            ),
-        ) if civilians and nouns and verbs else None
 
     def keep(self, text: str, mentions: list[Mention]) -> list[Mention]:
         spans = self._furniture_spans(text) if self._furniture else []
@@ -358,20 +344,6 @@ class MentionFilters:
                 continue
             kept.append(m)
         return kept
-
-    def victims(self, text: str) -> list[Mention]:
-        """'killed at least 27 people', 'two children were killed': the victims named as people are civilians
-        (docs/coding-guide.md, section 2), whatever word the text uses."""
-        if not self._victims:
-            return []
-        civilians, pattern = self._victims
-        found = []
-        for match in pattern.finditer(text):
-            group = "a" if match.group("a") else "b"
-            if _WAR_TOLL.search(text, max(0, match.start(group) - 40), match.start(group)):
-                continue  # "more than 290000 people have been killed": the war's toll, nobody acted on here
-            found.append(Mention(ACTOR, civilians, match.start(group), match.end(group), match.group(group)))
-        return found
 
     def _furniture_spans(self, text: str) -> list[tuple[int, int]]:
         spans = []
@@ -489,6 +461,8 @@ class MentionFilters:
         if not after:
             return False
         heads = self._described_after_kind.get(m.target, frozenset())
+        if after[0] in self._described_hyphen and text[m.end:m.end + 1] == "-":
+            return True
         return (
             after[0] in self._described_after or after[0] in heads or " ".join(after[:2]) in heads
             or (after[0] == "s" and len(after) > 1 and (after[1] in heads or " ".join(after[1:3]) in heads))

@@ -151,7 +151,7 @@ class Rules:
     # What makes a gazetteer name no mention at all (matcher.py compiles them): page furniture inside a line
     # (junk.json "inline"), a place name that is not a location (place_modifiers.json "not_a_place"), the host
     # country named as a place and an actor named only to describe another (actor_patterns.json "host_state",
-    # "descriptor"), and victims named as people, who are civilians (actor_patterns.json "victims").
+    # "descriptor").
     mention_filters: dict = field(default_factory=dict)
 
 
@@ -375,6 +375,5 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             "city_parts": modifiers.get("city_parts", {}),
             "host_state": patterns.get("host_state", {}),
             "descriptor": patterns.get("descriptor", {}),
-            "victims": patterns.get("victims", {}),
         },
     )
