@@ -317,6 +317,7 @@ class MentionFilters:
             for a in gazetteer.actors.values() if a.kind in by_kind
         }
         self._kind_of = {a.id: a.kind for a in gazetteer.actors.values()}
+        self._titles = frozenset(w for title in rules.titles for w in title.split()) | {"syrian"}
 
     def keep(self, text: str, mentions: list[Mention]) -> list[Mention]:
         spans = self._furniture_spans(text) if self._furniture else []
@@ -330,13 +331,11 @@ class MentionFilters:
                 continue
             if m.kind == PLACE:
                 after_place, previous_place_end = previous_place_end, m.end
-                if self._not_a_place(text, m):
-                    continue
                 # "between Sarmada and Dana": the second end of a pair is what the first is.
                 paired = after_place >= 0 and text[after_place:m.start].strip().lower() in self._route_joiners
                 reference = previous_reference if paired else self._reference_point(text, m, after_place)
                 previous_reference = reference
-                if reference:
+                if reference or self._not_a_place(text, m):
                     continue
             if m.kind == ACTOR and (
                 (m.target in self._host and not self._acts(text, m.end)) or self._describes(text, m)
@@ -449,8 +448,10 @@ class MentionFilters:
 
     def _describes(self, text: str, m: Mention) -> bool:
         """'the al-Qaeda-linked Nusra Front', 'forces loyal to President Bashar Assad', 'Assad's air force'."""
-        before = " " + fold_key(text[max(0, m.start - 40):m.start])
-        if before.endswith(self._described_before):
+        before = fold_key(text[max(0, m.start - 60):m.start]).split()
+        while before and before[-1] in self._titles:
+            before.pop()  # "loyal to President Bashar al-Assad"
+        if (" " + " ".join(before)).endswith(self._described_before):
             return True
         words = text[m.end:m.end + 60].split()
         if self._kind_of.get(m.target) == "person":
