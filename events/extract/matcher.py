@@ -295,11 +295,13 @@ class MentionFilters:
         self._seat_before = frozenset(places.get("seat_before", ()))
         self._seat_skip = frozenset(places.get("seat_skip", ()))
         self._seat_of_nouns = frozenset(places.get("seat_of_nouns", ()))
+        self._seat_not_after = tuple(f" {fold_key(p)}" for p in places.get("seat_not_after", ()))
         country = fold_key(rules.relevance.get("syria_country", "")) if rules.relevance else ""
         self._host = {a.id for a in gazetteer.actors.values() if a.kind == "state" and fold_key(a.name) == country}
         self._auxiliaries = frozenset(host.get("auxiliaries", ()))
         self._acting = frozenset(host.get("acting", ()))
         self._seat_places = {p.id for p in gazetteer.places.values() if fold_key(p.name) in self._seats}
+        self._country_names = {fold_key(a.name) for a in gazetteer.actors.values() if a.kind == "state"}
         reference = places.get("reference", {})
         self._distance = frozenset(reference.get("distance", ()))
         self._relative = tuple(sorted((tuple(p.split()) for p in reference.get("relative", ())), key=len, reverse=True))
@@ -416,7 +418,8 @@ class MentionFilters:
         if any(w in self._distance for w in words[:n][-3:]):
             return True  # "15 km from", "40 km to the southwest of"
         if previous_end < 0 or len(text[previous_end:m.start].split()) > self._reference_window:
-            return False  # no other place for this one to locate
+            # No other place of the gazetteer: a name right before "near" ("al-Zabadani near the capital Damascus").
+            return self._named_before_relative(text, m)
         if route:
             return True  # "Saraqib sits on the road between ..."
         for relative in self._relative:
@@ -427,8 +430,24 @@ class MentionFilters:
                     return True
         return False
 
+    def _named_before_relative(self, text: str, m: Mention) -> bool:
+        words = text[max(0, m.start - 80):m.start].split()
+        if m.scope:
+            words += m.text.split()[:-1]
+        n = len(words)
+        while n and words[n - 1].lower() in self._reference_skip:
+            n -= 1
+        if n < 2 or words[n - 1].lower() not in ("near", "outside"):
+            return False
+        named = words[n - 2]
+        if fold_key(named) in self._country_names:
+            return False  # "in eastern Syria near the city of Deir al-Zor": the country locates nothing
+        return named[:1].isupper() or named.lower().startswith(("al-", "el-"))
+
     def _seat_located(self, text: str, start: int) -> bool:
         """'in Damascus', 'talks in the Russian capital Moscow', 'in Ankara and Moscow': the city as a location."""
+        if (" " + fold_key(text[max(0, start - 40):start])).endswith(self._seat_not_after):
+            return False  # "troops loyal to Damascus"
         words = text[max(0, start - 80):start].split()
         for _ in range(6):
             if not words:

@@ -180,3 +180,9 @@ def test_other_transliterations_of_a_place_are_the_place_but_only_as_names(shipp
 
 def test_a_bare_hama_is_the_governorate_and_eastern_aleppo_the_city(shipped):
     assert _slugs(shipped, "Fighting raged in Hama and in rebel-held eastern Aleppo.") == ["hama-governorate", "aleppo"]
+
+
+def test_a_seat_named_as_a_side_or_placing_an_unlisted_town_is_no_place(shipped):
+    assert _slugs(shipped, "Troops loyal to Damascus took the village.") == []
+    assert _slugs(shipped, "Buses left al-Zabadani near the capital Damascus.") == []
+    assert _slugs(shipped, "The bomb went off in eastern Syria near the city of Deir ez-Zor.") == ["deir-ez-zor"]
