@@ -120,6 +120,7 @@ class Matcher:
             return []
         original = folded.original
         mentions: list[Mention] = []
+        coordinated: list[Mention] = []
         for start, end, (_, (acronym, placed, dated, entries, proper)) in scan(self._automaton, folded.text):
             o_start, o_end = folded.span(start, end)
             if acronym and not original[o_start:o_end].replace(".", "").isupper():
@@ -142,7 +143,9 @@ class Matcher:
                     Mention(kind, target, o_start, o_end, original[o_start:o_end], place_scope if kind == PLACE else "")
                 )
             if not placed and " " in folded.text[start:end]:
-                mentions += self._coordinated(folded, start, end, on)
+                coordinated += self._coordinated(folded, start, end, on)
+        # "the Assad regime and Russian forces": a modifier inside another name is that name's, not a shared one.
+        mentions += [c for c in coordinated if not any(m.start < c.end and c.start < m.end for m in mentions)]
         mentions.sort(key=lambda m: (m.start, m.kind))
         return self._filters.keep(original, mentions)
 

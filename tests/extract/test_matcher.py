@@ -186,3 +186,9 @@ def test_a_seat_named_as_a_side_or_placing_an_unlisted_town_is_no_place(shipped)
     assert _slugs(shipped, "Troops loyal to Damascus took the village.") == []
     assert _slugs(shipped, "Buses left al-Zabadani near the capital Damascus.") == []
     assert _slugs(shipped, "The bomb went off in eastern Syria near the city of Deir ez-Zor.") == ["deir-ez-zor"]
+
+
+def test_a_modifier_inside_another_name_is_not_shared(shipped):
+    assert _slugs(shipped, "Attacks by the Assad regime and Russian forces went on.") == [
+        "syrian-government", "russian-armed-forces",
+    ]
