@@ -79,6 +79,14 @@ class Matcher:
             )
             for key, entries in targets.items()
         }
+        # The corpus drops apostrophes: "Assads forces" is "Assad's forces", a name of the army.
+        for key, entries in list(targets.items()):
+            words = key.split()
+            actors = {e for e in entries if e[0] == ACTOR}
+            if len(words) > 1 and actors and not words[0].endswith("s"):
+                possessive = " ".join([words[0] + "s", *words[1:]])
+                if possessive not in targets and possessive not in keys:
+                    keys[possessive] = (False, False, False, tuple(sorted(actors)), False)
         spellings = place_spellings(gazetteer, rules, set(targets))
         for key, place in spellings.items():
             keys[key] = (False, True, False, ((PLACE, place, False),), True)

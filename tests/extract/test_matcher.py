@@ -192,3 +192,7 @@ def test_a_modifier_inside_another_name_is_not_shared(shipped):
     assert _slugs(shipped, "Attacks by the Assad regime and Russian forces went on.") == [
         "syrian-government", "russian-armed-forces",
     ]
+
+
+def test_a_possessive_without_its_apostrophe_still_names_the_actor(shipped):
+    assert _slugs(shipped, "Assads forces shelled the town.") == ["syrian-arab-army"]
