@@ -196,3 +196,8 @@ def test_a_modifier_inside_another_name_is_not_shared(shipped):
 
 def test_a_possessive_without_its_apostrophe_still_names_the_actor(shipped):
     assert _slugs(shipped, "Assads forces shelled the town.") == ["syrian-arab-army"]
+
+
+def test_the_un_as_a_modifier_is_the_thing_it_modifies(shipped):
+    assert _slugs(shipped, "A UN convoy reached the town under the UN Charter.") == []
+    assert _slugs(shipped, "The United Nations said the convoy was hit.") == ["united-nations"]
