@@ -330,7 +330,9 @@ class MentionFilters:
             for a in gazetteer.actors.values() if a.kind in by_kind
         }
         self._kind_of = {a.id: a.kind for a in gazetteer.actors.values()}
-        self._titles = frozenset(w for title in rules.titles for w in title.split()) | {"syrian"}
+        self._titles = (frozenset(w for title in rules.titles for w in title.split()) | {"syrian"}) - {
+            "of", "the", "for", "and",
+        }
 
     def keep(self, text: str, mentions: list[Mention]) -> list[Mention]:
         spans = self._furniture_spans(text) if self._furniture else []

@@ -201,3 +201,7 @@ def test_a_possessive_without_its_apostrophe_still_names_the_actor(shipped):
 def test_the_un_as_a_modifier_is_the_thing_it_modifies(shipped):
     assert _slugs(shipped, "A UN convoy reached the town under the UN Charter.") == []
     assert _slugs(shipped, "The United Nations said the convoy was hit.") == ["united-nations"]
+
+
+def test_the_leader_whose_ouster_is_sought_takes_no_part(shipped):
+    assert _slugs(shipped, "Protests called for the ouster of President Bashar al-Assad.") == []
