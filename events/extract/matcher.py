@@ -296,6 +296,8 @@ class MentionFilters:
         self._adjective_after = re.compile(rf"(?:-|\s)(?:{adjectives})\b", re.IGNORECASE) if adjectives else None
         self._adjective_before = tuple(a.lower() for a in places.get("adjective_before", ()))
         self._institutions = _words(places.get("institution_heads", ()))
+        named_after = "|".join(re.escape(w) for w in places.get("named_after", ()))
+        self._named_after = re.compile(rf"\s+(?:{named_after})\b", re.IGNORECASE) if named_after else None
         parts = "|".join(r"\s+".join(map(re.escape, p.split())) for p in places.get("part_of_after", ()))
         self._part_of = re.compile(rf"\s+(?:{parts})\b", re.IGNORECASE) if parts else None
         agencies = "|".join(re.escape(a) for a in sorted(places.get("dateline_agencies", ()), key=len, reverse=True))
@@ -406,6 +408,8 @@ class MentionFilters:
             return True
         if self._part_of and self._part_of.match(after):
             return True
+        if self._named_after and not m.scope and self._named_after.match(after):
+            return True  # "Jamiyet al-Zahraa neighbourhood", "the Aleppo road": named after the town, not in it
         name = m.text
         if len(name) > 3 and name.isupper() and not m.scope:
             return True  # a dateline: "BEIRUT", "MOSCOW (Sputnik)"

@@ -205,3 +205,8 @@ def test_the_un_as_a_modifier_is_the_thing_it_modifies(shipped):
 
 def test_the_leader_whose_ouster_is_sought_takes_no_part(shipped):
     assert _slugs(shipped, "Protests called for the ouster of President Bashar al-Assad.") == []
+
+
+def test_a_neighbourhood_or_road_named_after_a_town_is_not_the_town(shipped):
+    assert _slugs(shipped, "A car bomb exploded in the al-Zahraa neighbourhood of the city.") == []
+    assert _slugs(shipped, "Rebels cut the Saraqib road.") == ["syrian-opposition"]
