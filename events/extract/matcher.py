@@ -15,10 +15,12 @@ on=published). Only keys that carry a period pay for the choice.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from events.extract.folding import Folded, fold, fold_key
 from events.extract.gazetteer import Gazetteer
@@ -216,6 +218,13 @@ def place_spellings(gazetteer: Gazetteer, rules: Rules, taken: set[str]) -> dict
     spelling = (rules.mention_filters or {}).get("spelling") or {}
     if not spelling:
         return {}
+    # Every test and every gazetteer edit builds a matcher; the spellings of unchanged names are worked out once.
+    return _spellings(gazetteer.place_names, frozenset(taken), json.dumps(spelling, sort_keys=True))
+
+
+@lru_cache(maxsize=4)
+def _spellings(place_names: tuple[tuple[str, int], ...], taken: frozenset[str], rules_json: str) -> dict[str, int]:
+    spelling = json.loads(rules_json)
     groups: dict[str, tuple[str, ...]] = {}
     for group in spelling.get("words", ()):
         for word in group:
@@ -239,7 +248,7 @@ def place_spellings(gazetteer: Gazetteer, rules: Rules, taken: set[str]) -> dict
         return out
 
     found: dict[str, set[int]] = {}
-    for name, place in gazetteer.place_names:
+    for name, place in place_names:
         words = fold_key(name).split()
         single = [changed(w) | set(groups.get(w, ())) for w in words]
         variants = {" ".join([*words[:i], v, *words[i + 1:]]) for i in range(len(words)) for v in single[i]}
