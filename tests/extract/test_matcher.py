@@ -210,3 +210,7 @@ def test_the_leader_whose_ouster_is_sought_takes_no_part(shipped):
 def test_a_neighbourhood_or_road_named_after_a_town_is_not_the_town(shipped):
     assert _slugs(shipped, "A car bomb exploded in the al-Zahraa neighbourhood of the city.") == []
     assert _slugs(shipped, "Rebels cut the Saraqib road.") == ["syrian-opposition"]
+
+
+def test_a_convention_or_festival_named_after_a_city_is_not_the_city(shipped):
+    assert _slugs(shipped, "The strikes broke the Fourth Geneva Convention, as the Istanbul Film Festival heard.") == []
