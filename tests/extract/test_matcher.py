@@ -214,3 +214,11 @@ def test_a_neighbourhood_or_road_named_after_a_town_is_not_the_town(shipped):
 
 def test_a_convention_or_festival_named_after_a_city_is_not_the_city(shipped):
     assert _slugs(shipped, "The strikes broke the Fourth Geneva Convention, as the Istanbul Film Festival heard.") == []
+
+
+
+def test_a_country_a_town_borders_is_a_location(shipped):
+    from events.extract.pipeline import extract
+
+    result = extract("Idlib report", "Jets struck Saraqib, a town that borders Turkey, on Monday.", date(2018, 9, 14), shipped)
+    assert "turkey" not in {shipped.gazetteer.actors[i].slug for i in result.actor_ids}
