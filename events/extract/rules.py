@@ -148,6 +148,11 @@ class Rules:
     # "the strikes" / "this attack" in a sentence that types no event: (pattern whose group 1 is the word, the rules
     # of the earlier events it can refer back to, by folded word) (events.py).
     anaphors: tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]] = (None, {})
+    # What makes a gazetteer name no mention at all (matcher.py compiles them): page furniture inside a line
+    # (junk.json "inline"), a place name that is not a location (place_modifiers.json "not_a_place"), the host
+    # country named as a place and an actor named only to describe another (actor_patterns.json "host_state",
+    # "descriptor").
+    mention_filters: dict = field(default_factory=dict)
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -363,4 +368,12 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             for phrase, entry in speech.get("definite_descriptions", {}).items()
         },
         spokesperson_persons=frozenset(fold_key(w) for w in titles.get("spokesperson_persons", [])),
+        mention_filters={
+            "furniture": junk.get("inline", {}),
+            "places": modifiers.get("not_a_place", {}),
+            "spelling": modifiers.get("spelling", {}),
+            "city_parts": modifiers.get("city_parts", {}),
+            "host_state": patterns.get("host_state", {}),
+            "descriptor": patterns.get("descriptor", {}),
+        },
     )
