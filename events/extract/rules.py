@@ -143,6 +143,9 @@ class Rules:
     clause_words: frozenset[str] = frozenset()
     descriptions: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)  # kinds, name words
     spokesperson_persons: frozenset[str] = frozenset()
+    # Further word lists of statement_verbs.json, by key, lower-cased (statements.py: the closing attribution that
+    # lost its comma, and who a pronoun can be).
+    statement_words: dict[str, frozenset[str]] = field(default_factory=dict)
     # Last words of plural actor names: a title's verb agrees with them (events.py).
     plural_heads: frozenset[str] = frozenset()
     # "the strikes" / "this attack" in a sentence that types no event: (pattern whose group 1 is the word, the rules
@@ -363,4 +366,8 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             for phrase, entry in speech.get("definite_descriptions", {}).items()
         },
         spokesperson_persons=frozenset(fold_key(w) for w in titles.get("spokesperson_persons", [])),
+        statement_words={
+            key: frozenset(w.lower() for w in speech.get(key, ()))
+            for key in ("generic_speakers", "generic_modifiers", "closing_continuations", "closing_heads")
+        },
     )

@@ -106,6 +106,9 @@ class _Reader:
         # (sentence index, paragraph, actor id, spoke through an unnamed person: "an NFL commander said")
         self.last_speaker: tuple[int, int, int, bool] | None = None
         self.through_person = False  # set by _speaker for the speaker it returns
+        # Actor mentions of the sentence read before this one, and of this one (for _pronoun_nearby).
+        self.previous_mentions: list[Mention] = []
+        self.current_mentions: list[Mention] = []
 
     # -- context ---------------------------------------------------------------------------------------------
     def _enter(self, sentence: Sentence) -> None:
@@ -275,7 +278,7 @@ class _Reader:
             )
             return actor_id
         if len(head) == 1 and last.key in self.rules.pronouns:
-            return self._pronoun(sentence, last.key)
+            return self._pronoun(sentence, last.key, last.start)
         if not inside:
             return self._described(head)
         # "the Britain-based monitor", "the US-led coalition": a name in a compound describes, it does not speak.
@@ -294,11 +297,13 @@ class _Reader:
                 return None
             self.through_person = trailing[-1].key in self.rules.spokesperson_persons
             return actor_id
-        if trailing[-1].key in self.rules.descriptors:
-            return actor_id  # "the White Helmets civil defence group"
+        if trailing[-1].key in self.rules.descriptors and not self._is_person(actor_id):
+            # "the White Helmets civil defence group"; but "the Assad regime's television channel" is not Assad.
+            return actor_id
         return None
 
-    def _pronoun(self, sentence: Sentence, pronoun: str) -> int | None:
+    def _pronoun(self, sentence: Sentence, pronoun: str, position: int | None = None) -> int | None:
+        """The actor "he"/"she"/"it" (at ``position`` in the sentence, when known) stands for, or None."""
         if not self.last_speaker or self.last_speaker[0] != sentence.index - 1:
             return None
         _, paragraph, speaker, through_person = self.last_speaker
@@ -314,16 +319,52 @@ class _Reader:
             if through_person and not persons:
                 self.through_person = True
                 return speaker
-            return None
-        if pronoun == "it" and (self.organisations if same else self.before_organisations) == {speaker}:
+        elif pronoun == "it" and (self.organisations if same else self.before_organisations) == {speaker}:
             return speaker
-        return None
+        elif pronoun != "it":
+            return None
+        return self._pronoun_nearby(sentence, pronoun, position, speaker, through_person)
+
+    def _pronoun_nearby(
+        self, sentence: Sentence, pronoun: str, position: int | None, speaker: int, through_person: bool
+    ) -> int | None:
+        """Copy that lost its paragraph breaks makes the whole article one paragraph, which names many actors: the
+        speaker of the sentence before is still the one "he" or "it" means when no other actor it could mean is named
+        between them (in that sentence or in this one before the pronoun). Names the speaker's phrase held
+        ("Observatory head Rami Abdel Rahman") and the speaker's own organisations do not compete."""
+        limit = sentence.start + position if position is not None else sentence.end
+        window = {m.target for m in self.previous_mentions} | {
+            m.target for m in self.current_mentions if m.start < limit
+        }
+        family = {speaker}
+        parent = self.gazetteer.actors[speaker].parent_id
+        while parent is not None and parent not in family:
+            family.add(parent)
+            parent = self.gazetteer.actors[parent].parent_id
+        person = self._is_person(speaker)
+        if pronoun in ("he", "she"):
+            if not (person or through_person):
+                return None
+            if any(self._is_person(a) and a not in family for a in window):
+                return None
+            self.through_person = through_person and not person
+            return speaker
+        if person:
+            return None
+        if any(not self._is_person(a) and a not in family for a in window):
+            return None
+        return speaker
 
     def _described(self, head: list[_Token]) -> int | None:
         """'the monitor', 'the ministry': the one actor of that description the paragraph or the one before named."""
         if len(head) < 2 or head[0].key != "the":
             return None
         description = self.rules.descriptions.get(" ".join(t.key for t in head[1:]))
+        # "the British-based Observatory", "the London-based monitor": a hyphenated adjective only says where it is.
+        skip = 1
+        while description is None and skip < len(head) - 1 and "-" in head[skip].key:
+            skip += 1
+            description = self.rules.descriptions.get(" ".join(t.key for t in head[skip:]))
         if description is None:
             return None
         kinds, name_words = description
@@ -371,12 +412,15 @@ class _Reader:
         self._enter(sentence)
         for m in mentions:
             (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
+        self.previous_mentions = mentions
 
     def read(
         self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]
     ) -> StatementCandidate | None:
         self._enter(sentence)
+        self.current_mentions = mentions
         statement = self._read(sentence, mentions, dates)
+        self.previous_mentions = mentions
         for m in mentions:
             (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
         if statement and statement.speaker_id:
@@ -475,6 +519,10 @@ class _Reader:
         # Tokens cost more than the rest of the reading: the speaker phrase lies in the last clause or two before
         # the verb, so reading starts at the second-to-last boundary mark (one is always a token of its own), and
         # again from the start only when the reading reaches back that far.
+        if verb.group() in self.rules.closing_verbs:
+            unpunctuated = self._closing_unpunctuated(sentence, verb, mentions, dates)
+            if unpunctuated is not None:
+                return unpunctuated
         marks = [m.start() for m in _BOUNDARY_MARK.finditer(sentence.text, 0, verb.start())]
         if len(marks) >= 2:
             statement = self._verb_from(sentence, verb, mentions, dates, marks[-2])
@@ -546,10 +594,6 @@ class _Reader:
                 subject = name + rest[-1:] + subject
                 rest = rest[: len(rest) - 1 - len(name)]
         lone_pronoun = len(speaker_tokens) == 1 and speaker_tokens[0].key in rules.pronouns
-        if len(speaker_tokens) > rules.max_speaker_words and not origin:
-            unpunctuated = self._closing_without_comma(sentence, verb, trimmed, raw_after, mentions, dates)
-            if unpunctuated is not None:
-                return unpunctuated
         if not lone_pronoun and (
             len(speaker_tokens) > rules.max_speaker_words or any(t.key in rules.pronouns for t in speaker_tokens)
         ):
@@ -596,34 +640,105 @@ class _Reader:
             self._said_on(dates, sentence.start + subject_from, sentence.start + verb.end()), *span,
         )
 
-    def _closing_without_comma(
-        self, sentence: Sentence, verb: re.Match[str], before: list[_Token], raw_after: list[_Token],
-        mentions: list[Mention], dates: list[DateMention],
+    def _closing_unpunctuated(
+        self, sentence: Sentence, verb: re.Match[str], mentions: list[Mention], dates: list[DateMention],
     ) -> StatementCandidate | None:
-        """"Air strikes killed 29 civilians the Syrian Observatory for Human Rights said.": copy that lost its
-        commas (as the FA-KES corpus did) still closes with who said it, when a gazetteer actor's name (with its
-        determiner and a hyphenated descriptor: "the Britain-based Observatory") ends right before the verb and the
-        verb ends the sentence."""
-        if len([t for t in raw_after if t.text not in _BOUNDARY_TOKENS]) > 2 or not before:
+        """"Air strikes killed 29 civilians the Syrian Observatory for Human Rights said.", "... on Monday activists
+        said.", "The victims were civilians it said and ...": copy that lost its commas (as the FA-KES corpus did)
+        still closes with who said it. The verb ends the sentence, or only a short phrase, fillers or a continuation
+        ("adding ...", "and ...") follow it; the speaker phrase is read back from the verb and everything before it is
+        what was said. None when the sentence does not read that way (the comma-separated shapes are _verb_from's)."""
+        rules = self.rules
+        words = rules.statement_words
+        raw_after = self._tokens(sentence, verb.end(), len(sentence.text), 6)
+        after = [t for t in raw_after if t.text not in _BOUNDARY_TOKENS]
+        if after and after[0].key not in words["closing_continuations"] and verb.group() not in ("told", "tells"):
+            rest = self._strip_fillers_start(raw_after)
+            # "said on Saturday", "said in a statement": a time or a circumstance; "reported the attack": an object.
+            if rest and rest[0].key not in words["closing_continuations"] and rest[0].text != "," and not (
+                len(after) <= 3 and (
+                    after[0].key in rules.adverbial_openers
+                    or any(m.start == sentence.start + after[0].start for m in dates)  # "said Saturday"
+                )
+            ):
+                return None
+        before, _ = self._strip_fillers_end(self._tokens(sentence, 0, verb.start()))
+        if len(before) < 5 or before[-1].text in _BOUNDARY_TOKENS:
             return None
-        base = sentence.start
-        name = next((m for m in reversed(mentions) if m.end - base == before[-1].end), None)
-        if name is None:
+        if before[-1].key in rules.passive or before[-1].key in rules.noun_markers:
+            return None  # "were reported", "its report"
+        start = self._closing_speaker_start(sentence, before, mentions)
+        if start is None or start < 4:
             return None
-        first = next(i for i, t in enumerate(before) if t.end > name.start - base)
-        while first > 0 and (before[first - 1].key in self.rules.determiners or "-" in before[first - 1].text):
-            first -= 1
-        content_end = before[first].start if first else 0
-        if len(sentence.text[:content_end].split()) < 4:
+        previous = before[start - 1]
+        if previous.text in _BOUNDARY_TOKENS:
+            return None  # "..., the monitor said": the punctuated shape
+        if (
+            previous.key in rules.clause_words or previous.key in rules.passive or previous.key in rules.modifiers
+            or previous.key in rules.determiners or previous.key in rules.speech_complements
+        ):
+            return None  # "the head of the Observatory said", "what the minister said": not a closing attribution
+        if len([t for t in before[:start] if t.text not in _BOUNDARY_TOKENS]) < 4:
             return None
-        speaker_tokens = before[first:]
+        speaker_tokens = before[start:]
+        if len(speaker_tokens) == 1 and speaker_tokens[0].key in rules.pronouns:
+            speaker = self._pronoun(sentence, speaker_tokens[0].key, speaker_tokens[0].start)
+        else:
+            speaker = self._speaker(sentence, speaker_tokens, mentions)
+        content_end = speaker_tokens[0].start
         content = self._content(sentence, 0, content_end)
         if not content[0]:
             return None
+        base = sentence.start
         return self._make(
-            sentence, name.target, sentence.text[speaker_tokens[0].start:speaker_tokens[-1].end], content,
-            self._said_on(dates, base + speaker_tokens[0].start, base + verb.end()), 0, content_end,
+            sentence, speaker, sentence.text[speaker_tokens[0].start:speaker_tokens[-1].end], content,
+            self._said_on(dates, base + speaker_tokens[0].start, sentence.end), 0, content_end,
         )
+
+    def _closing_speaker_start(self, sentence: Sentence, before: list[_Token], mentions: list[Mention]) -> int | None:
+        """Where the speaker phrase ending right before a closing verb starts, in ``before``; None when no speaker
+        phrase can be told from what was said."""
+        rules = self.rules
+        words = rules.statement_words
+        last = len(before) - 1
+        if before[last].key in ("he", "she", "it", "they"):
+            return last
+        base = sentence.start
+        name = next((m for m in reversed(mentions) if m.end - base == before[last].end), None)
+        # The last determiner not far back, with no clause between it and the verb: "the Britain-based monitor".
+        floor = max(0, last - 8)
+        for i in range(last, floor - 1, -1):
+            token = before[i]
+            if token.text in _BOUNDARY_TOKENS or token.key in rules.clause_words or token.key in rules.auxiliaries or (
+                token.key in rules.passive and token.key not in rules.membership and token.key not in ("for", "of")
+            ) or token.text[:1].isdigit():
+                break
+            if token.key in ("the", "a", "an"):
+                head = before[last]
+                if name is not None or head.text[:1].isupper() or head.key in words["closing_heads"] or (
+                    head.key in rules.descriptors or head.key in rules.spokesperson_words
+                    or head.key in words["generic_speakers"]
+                ):
+                    return i
+                return None
+        if name is not None:
+            first = next(i for i, t in enumerate(before) if t.end > name.start - base)
+            while first > 0 and "-" in before[first - 1].text and before[first - 1].text[:1].isupper():
+                first -= 1  # "Damascus-based Shaam News Network"
+            return first
+        if before[last].key in words["generic_speakers"]:
+            first = last
+            while first > 0 and last - first < 3 and (
+                before[first - 1].key in words["generic_modifiers"] or before[first - 1].key in words["generic_speakers"]
+            ):
+                first -= 1
+            return first
+        if before[last].text[:1].isupper() and before[last].text[1:2].isalpha():
+            first = last
+            while first > 0 and last - first < 3 and before[first - 1].text[:1].isupper():
+                first -= 1
+            return first
+        return None
 
     def _inverted(
         self, sentence: Sentence, verb: re.Match[str], before: list[_Token], mentions: list[Mention],
