@@ -367,7 +367,10 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
         },
         spokesperson_persons=frozenset(fold_key(w) for w in titles.get("spokesperson_persons", [])),
         statement_words={
-            key: frozenset(w.lower() for w in speech.get(key, ()))
-            for key in ("generic_speakers", "generic_modifiers", "closing_continuations", "closing_heads")
+            # Lower-cased as statements.py reads words; names ("unnamed_groups") are compared folded.
+            key: frozenset((fold_key(w) if key == "unnamed_groups" else w.lower()) for w in speech.get(key, ()))
+            for key in (
+                "generic_speakers", "generic_modifiers", "closing_continuations", "closing_heads", "unnamed_groups",
+            )
         },
     )

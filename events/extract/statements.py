@@ -54,6 +54,8 @@ _OPENERS = "\"\u201c"
 _CLOSERS = ("\"", "\u201d")
 # A closing attribution ("..., local activists said.") is at most this many characters from the sentence's end.
 _CLOSING_TAIL = 80
+# How far (in characters) from an actor's name a word still describes it ("the al-Qaeda-linked Nusra Front group").
+_TIE_REACH = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,9 @@ class _Reader:
         # Actor mentions of the sentence read before this one, and of this one (for _pronoun_nearby).
         self.previous_mentions: list[Mention] = []
         self.current_mentions: list[Mention] = []
+        self.previous_sentence: Sentence | None = None
+        # Every actor mention read so far, by actor, with its sentence (for _tied).
+        self.seen: dict[int, list[tuple[Sentence, Mention]]] = {}
 
     # -- context ---------------------------------------------------------------------------------------------
     def _enter(self, sentence: Sentence) -> None:
@@ -262,8 +267,13 @@ class _Reader:
         h_start, h_end = base + head[0].start, base + head[-1].end
         inside = [m for m in mentions if h_start <= m.start and m.end <= h_end]
         last = head[-1]
+        if any(t.key == "and" and not any(m.start <= base + t.start < m.end for m in inside) for t in head):
+            return None  # "the Observatory and the LCC said": which of them a coder or reader credits is a guess
         if inside and inside[-1].end == h_end:
             actor_id = inside[-1].target
+            written = fold_key(sentence.text[inside[-1].start - base:inside[-1].end - base])
+            if written in self.rules.statement_words["unnamed_groups"]:
+                return None  # "Rebels say": unnamed fighters, though events code them as the opposition
             words = [t.key for t in head]
             if (
                 self._is_person(actor_id)
@@ -280,11 +290,11 @@ class _Reader:
         if len(head) == 1 and last.key in self.rules.pronouns:
             return self._pronoun(sentence, last.key, last.start)
         if not inside:
-            return self._described(head)
+            return self._described(sentence, head)
         # "the Britain-based monitor", "the US-led coalition": a name in a compound describes, it does not speak.
         inside = [m for m in inside if sentence.text[m.end - base:m.end - base + 1] != "-"]
         if not inside:
-            return self._described(head)
+            return self._described(sentence, head)
         trailing = [t for t in head if base + t.start >= inside[-1].end]
         if not trailing:
             return None  # the name is the whole phrase ("The U.N. says"): no speaker is safer than a guess
@@ -355,7 +365,7 @@ class _Reader:
             return None
         return speaker
 
-    def _described(self, head: list[_Token]) -> int | None:
+    def _described(self, sentence: Sentence, head: list[_Token]) -> int | None:
         """'the monitor', 'the ministry': the one actor of that description the paragraph or the one before named."""
         if len(head) < 2 or head[0].key != "the":
             return None
@@ -368,17 +378,45 @@ class _Reader:
         if description is None:
             return None
         kinds, name_words = description
+        last = head[-1].key
         found = set()
         for actor_id in (*self.organisations, *self.before_organisations):
             actor = self.gazetteer.actors[actor_id]
             if actor.kind in kinds:
                 name = f" {fold_key(actor.name)} "
-                if not name_words or any(f" {word} " in name for word in name_words):
+                if any(f" {word} " in name for word in name_words) or (
+                    not name_words and (actor_id in self._topics(sentence) or self._tied(actor_id, last))
+                ):
                     found.add(actor_id)
-        last = head[-1].key
         found.update(actor_id for word, actor_id in (*self.spoken, *self.before_spoken) if word == last)
         # More than one fits: "the monitor" could be either, and a wrong speaker is worse than none.
         return found.pop() if len(found) == 1 else None
+
+    def _topics(self, sentence: Sentence) -> set[int]:
+        """Who the sentence before was about: the actor whose name opens it ("Hayat Tahrir al-Sham, which controls
+        the province, dismissed the claims. The group said ...") and the speaker it quoted."""
+        topics = set()
+        if self.previous_mentions and self.previous_sentence is not None:
+            first = self.previous_mentions[0]
+            if first.start - self.previous_sentence.start <= len("The "):
+                topics.add(first.target)
+        if self.last_speaker and self.last_speaker[0] == sentence.index - 1:
+            topics.add(self.last_speaker[2])
+        return topics
+
+    def _tied(self, actor_id: int, word: str) -> bool:
+        """Whether the text called this actor ``word`` next to one of its names ("the Islamic State group", "MSF, the
+        medical charity", "rebel group Ahrar al-Sham"): "the group" or "the charity" is then that actor; a bare kind
+        ("the charity" when the text only named MSF) ties nothing."""
+        if f" {word} " in f" {fold_key(self.gazetteer.actors[actor_id].name)} ":
+            return True
+        pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        for sentence, mention in self.seen.get(actor_id, ()):
+            start = max(mention.start - sentence.start - _TIE_REACH, 0)
+            end = min(mention.end - sentence.start + _TIE_REACH, len(sentence.text))
+            if pattern.search(sentence.text, start, end):
+                return True
+        return False
 
     def _said_on(self, dates: list[DateMention], start: int, end: int) -> date:
         for mention in dates:
@@ -413,6 +451,12 @@ class _Reader:
         for m in mentions:
             (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
         self.previous_mentions = mentions
+        self._remember(sentence, mentions)
+
+    def _remember(self, sentence: Sentence, mentions: list[Mention]) -> None:
+        self.previous_sentence = sentence
+        for m in mentions:
+            self.seen.setdefault(m.target, []).append((sentence, m))
 
     def read(
         self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]
@@ -421,6 +465,7 @@ class _Reader:
         self.current_mentions = mentions
         statement = self._read(sentence, mentions, dates)
         self.previous_mentions = mentions
+        self._remember(sentence, mentions)
         for m in mentions:
             (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
         if statement and statement.speaker_id:
