@@ -303,8 +303,8 @@ class _Reader:
         actor_id = inside[-1].target
         if trailing[-1].key in self.rules.spokesperson_words:
             # "Turkey's defence ministry", "an NFL commander": an unnamed official speaks for the organisation.
-            if self._is_person(actor_id):
-                return None
+            if self._is_person(actor_id) or trailing[-1].key in self.rules.statement_words["plural_spokespeople"]:
+                return None  # "U.S. officials", "Turkish security sources": unnamed people, not the state's word
             self.through_person = trailing[-1].key in self.rules.spokesperson_persons
             return actor_id
         if trailing[-1].key in self.rules.descriptors and not self._is_person(actor_id):
@@ -410,11 +410,22 @@ class _Reader:
         ("the charity" when the text only named MSF) ties nothing."""
         if f" {word} " in f" {fold_key(self.gazetteer.actors[actor_id].name)} ":
             return True
-        pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        w = re.escape(word)
+        # Right after the name, in its noun phrase ("the Islamic State group", "Ahrar al-Sham rebel movement"), or
+        # after a comma and an article ("MSF, the medical charity"); or right before it ("rebel group Ahrar al-Sham").
+        # Without the comma a following article starts another phrase ("held by ISIL a monitoring group said").
+        after = re.compile(rf"(?:\s+[\w-]+){{0,2}}?\s+{w}\b|\s*,\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}?{w}\b", re.I)
+        before = re.compile(rf"\b{w}(?:\s+[\w-]+)?\s+$", re.I)
         for sentence, mention in self.seen.get(actor_id, ()):
-            start = max(mention.start - sentence.start - _TIE_REACH, 0)
-            end = min(mention.end - sentence.start + _TIE_REACH, len(sentence.text))
-            if pattern.search(sentence.text, start, end):
+            text, start, end = sentence.text, mention.start - sentence.start, mention.end - sentence.start
+            if f" {word} " in f" {fold_key(mention.text)} ":
+                return True  # the name as written holds it: "the Islamic State group"
+            found = after.match(text, end, min(end + _TIE_REACH, len(text)))
+            if found and not any(t in self.rules.determiners for t in text[end:found.end()].lower().split()[:-1]):
+                return True
+            if found and "," in text[end:found.end()]:
+                return True
+            if before.search(text, max(start - _TIE_REACH, 0), start):
                 return True
         return False
 
