@@ -56,6 +56,8 @@ _CLOSERS = ("\"", "\u201d")
 _CLOSING_TAIL = 80
 # How far (in characters) from an actor's name a word still describes it ("the al-Qaeda-linked Nusra Front group").
 _TIE_REACH = 30
+# The relative pronoun that can follow a speaker's name ("a local activist who uses the name ... said").
+_RELATIVE_WHO = frozenset({"who"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,13 +617,28 @@ class _Reader:
         text = sentence.text
         rules = self.rules
         before = self._tokens(sentence, origin, verb.start())
-        if before and (before[-1].key in rules.passive or before[-1].key in rules.noun_markers):
+        if before and (before[-1].key in rules.passive or before[-1].key in rules.noun_markers) and (
+            not before[-1].text.isupper()  # "IS said": the Islamic State's acronym, not "is"
+        ):
             return None  # "was reported", "the claims"
         raw_after, after = self._after(sentence, verb)
         following = " ".join(t.key for t in after[:3])
         if any(following.startswith(o) for o in rules.not_speech_objects):
             return None  # "claimed responsibility"
         trimmed, comma = self._strip_fillers_end(before)
+        if len(trimmed) > 2 and trimmed[-1].text == ")":
+            # "The Organisation for the Prohibition of Chemical Weapons (OPCW) said": the bracket restates the name.
+            opening = next(
+                (i for i in range(len(trimmed) - 2, max(len(trimmed) - 5, -1), -1) if trimmed[i].text == "("), None
+            )
+            if opening is not None:
+                inner = trimmed[opening + 1:-1]
+                base = sentence.start
+                # "The UN Childrens agency (UNICEF) said": the bracket names the actor when the name before it does not.
+                named = inner and opening and any(
+                    m.start == base + inner[0].start and m.end == base + inner[-1].end for m in mentions
+                ) and not any(m.end == base + trimmed[opening - 1].end for m in mentions)
+                trimmed, comma = self._strip_fillers_end(trimmed[:opening] + inner if named else trimmed[:opening])
         if origin and not trimmed:
             return _FROM_START
         subject = self._last_segment(trimmed)
@@ -650,8 +667,13 @@ class _Reader:
                 subject = name + rest[-1:] + subject
                 rest = rest[: len(rest) - 1 - len(name)]
         lone_pronoun = len(speaker_tokens) == 1 and speaker_tokens[0].key in rules.pronouns
+        # "A local activist who uses the name Abu al-Hassan said": a relative clause after the speaker's name, its
+        # commas lost; the speaker phrase is cut before it (_speaker), so only the name counts towards the bound.
+        relative = next((i for i, t in enumerate(speaker_tokens) if i and t.key in _RELATIVE_WHO), len(speaker_tokens))
         if not lone_pronoun and (
-            len(speaker_tokens) > rules.max_speaker_words or any(t.key in rules.pronouns for t in speaker_tokens)
+            relative > rules.max_speaker_words
+            or any(t.key in rules.pronouns for t in speaker_tokens[:relative])
+            or any(t.key in rules.pronouns and t.key not in _RELATIVE_WHO for t in speaker_tokens[relative:])
         ):
             return None  # a relative clause ("the belts it said had been seized"), not a speaker
         if speaker_tokens[0].key in rules.relative_openers and not lone_pronoun:
@@ -688,8 +710,8 @@ class _Reader:
         else:
             return None
         content = self._content(sentence, *span)
-        if not content[0] or len(content[0].split()) < 2:
-            return None
+        if not content[0] or len(content[0].split()) < 2 or fold_key(content[0]) in self.fillers:
+            return None  # "... Ashton Carter said on Wednesday.": a time is not what was said
         speaker_text = text[speaker_tokens[0].start:speaker_tokens[-1].end]
         return self._make(
             sentence, self._speaker(sentence, speaker_tokens, mentions), speaker_text, content,
@@ -790,8 +812,12 @@ class _Reader:
                 first -= 1
             return first
         if before[last].text[:1].isupper() and before[last].text[1:2].isalpha():
+            # A name, titles and "of" included: "US Secretary of Defense Ashton Carter".
             first = last
-            while first > 0 and last - first < 3 and before[first - 1].text[:1].isupper():
+            while first > 0 and last - first < 6 and (
+                before[first - 1].text[:1].isupper()
+                or (before[first - 1].key == "of" and first > 1 and before[first - 2].text[:1].isupper())
+            ):
                 first -= 1
             return first
         return None
