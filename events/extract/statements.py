@@ -56,6 +56,10 @@ _CLOSERS = ("\"", "\u201d")
 _CLOSING_TAIL = 80
 # How far (in characters) from an actor's name a word still describes it ("the al-Qaeda-linked Nusra Front group").
 _TIE_REACH = 30
+# Words after which an article or a pronoun still belongs to the phrase before ("a report in the Post"), and the
+# words that open a new clause when nothing governs them ("According to his office he plans ...").
+_GOVERNING = frozenset({"of", "for", "in", "on", "at", "from", "by", "with", "to", "and", "near", "inside"})
+_CLAUSE_OPENERS = frozenset({"the", "a", "an", "this", "these", "those", "he", "she", "it", "they", "we", "i"})
 # The relative pronoun that can follow a speaker's name ("a local activist who uses the name ... said").
 _RELATIVE_WHO = frozenset({"who"})
 
@@ -554,9 +558,19 @@ class _Reader:
         head_end = after.start() if after else len(text)
         head = self._tokens(sentence, match.end(), head_end)
         head = [t for t in head if t.text not in _BOUNDARY_TOKENS]
+        opening = text[: match.start()].strip(_TRIM)
+        span = (0, match.start()) if opening else (head_end, len(text))
+        cut, relative = self._according_cut(head, mentions, sentence.start, len(opening.split()) <= 3)
+        # "MOSCOW (Sputnik) According to X ...": a dateline before it is not what was said.
+        leading = not opening or (cut is not None and not relative and len(opening.split()) <= 3)
+        if cut is not None and not (leading and relative):
+            # Copy without commas: "According to his office he plans ...", "... killing six people according to the
+            # Observatory which relies on activists": the speaker phrase ends where a clause or a relative starts.
+            if leading:
+                span = (head[cut].start, len(text))
+            head = head[:cut]
         if not head or len(head) > self.rules.max_speaker_words:
             return None
-        span = (0, match.start()) if text[: match.start()].strip(_TRIM) else (head_end, len(text))
         content = self._content(sentence, *span)
         if not content[0]:
             return None
@@ -565,6 +579,37 @@ class _Reader:
             sentence, speaker, text[head[0].start:head[-1].end], content,
             self._said_on(dates, sentence.start, sentence.end), *span,
         )
+
+    def _according_cut(
+        self, head: list[_Token], mentions: list[Mention], base: int, leading: bool
+    ) -> tuple[int | None, bool]:
+        """Where the noun phrase after "according to" ends inside ``head`` when no comma ends it: before a word that
+        opens a clause (an article or a pronoun not governed by a preposition: "a report in al-Monitor | the
+        groups"), a number, a relative ("the Observatory | which relies"), or a lower-case word right after a name
+        that no descriptor follows ("the Observatory | heavy bombardment has"; only when ``leading``, what was said
+        coming after the phrase). (index or None, whether a relative)."""
+        rules = self.rules
+        words = rules.statement_words
+        heads = rules.descriptors | rules.spokesperson_words | words["closing_heads"]
+        for k in range(1, len(head)):
+            token, previous = head[k], head[k - 1]
+            if token.key in _RELATIVE_WHO or token.key in ("which", "that", "whose"):
+                return k, True
+            if previous.key in _GOVERNING or previous.key in rules.determiners:
+                continue
+            if token.key in _CLAUSE_OPENERS or token.text[:1].isdigit():
+                return k, False
+            if (
+                # Only where what was said follows: after it, "IS supporters on twitter" is one phrase.
+                leading and previous.text[:1].isupper() and token.text[:1].islower() and token.key not in heads
+                and token.key not in _GOVERNING and token.key not in rules.modifiers
+                and not any(t.key in heads for t in head[k:k + 3])
+                and (
+                    previous.key in heads or any(m.end == base + previous.end for m in mentions)
+                )
+            ):
+                return k, False
+        return None, False
 
     def _verb(
         self,
