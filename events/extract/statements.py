@@ -687,6 +687,11 @@ class _Reader:
         if origin and not trimmed:
             return _FROM_START
         subject = self._last_segment(trimmed)
+        if len(subject) == 1 and subject[0].key in ("and", "but") and len(trimmed) > 2 and trimmed[-2].text == ",":
+            if origin:
+                return _FROM_START
+            # "Protesters chanted slogans, and called on Turkey to ...": the clause before the comma has the subject.
+            subject = self._last_segment(trimmed[:-2]) + subject
         if subject and subject[-1].key in ("and", "but") and len(subject) > 1:
             # "Turkey's defence ministry did not confirm the numbers but said ...": the clause's own subject.
             words = subject[:-1]
