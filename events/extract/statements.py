@@ -296,7 +296,7 @@ class _Reader:
         if len(head) == 1 and last.key in self.rules.pronouns:
             return self._pronoun(sentence, last.key, last.start)
         if not inside:
-            return self._described(sentence, head)
+            return self._described(sentence, head) or self._surname(head)
         # "the Britain-based monitor", "the US-led coalition": a name in a compound describes, it does not speak.
         inside = [m for m in inside if sentence.text[m.end - base:m.end - base + 1] != "-"]
         if not inside:
@@ -307,6 +307,10 @@ class _Reader:
         if any(t.text[:1].isupper() for t in trailing):
             return None  # "Russia's ambassador Vassily Nebenzia": an unknown name is the speaker
         actor_id = inside[-1].target
+        if trailing[-1].key in self.rules.statement_words["outlet_reporters"] and len(trailing) == 1 and (
+            self.gazetteer.actors[actor_id].kind == "media"
+        ):
+            return actor_id  # "SANA reporter said": the outlet's own report (docs/coding-guide.md, section 4)
         if trailing[-1].key in self.rules.spokesperson_words:
             # "Turkey's defence ministry", "an NFL commander": an unnamed official speaks for the organisation.
             if self._is_person(actor_id) or trailing[-1].key in self.rules.statement_words["plural_spokespeople"]:
@@ -396,6 +400,18 @@ class _Reader:
                     found.add(actor_id)
         found.update(actor_id for word, actor_id in (*self.spoken, *self.before_spoken) if word == last)
         # More than one fits: "the monitor" could be either, and a wrong speaker is worse than none.
+        return found.pop() if len(found) == 1 else None
+
+    def _surname(self, head: list[_Token]) -> int | None:
+        """"Abdel Rahman said" after "Rami Abdel Rahman": a person named in full earlier, called by the end of his name
+        now. Only a bare name (capitalised words) that ends exactly one person's name seen in the article."""
+        if len(head) > 3 or not all(t.text[:1].isupper() for t in head):
+            return None
+        tail = " " + fold_key(" ".join(t.text for t in head))
+        found = {
+            actor_id for actor_id in self.seen
+            if self._is_person(actor_id) and f" {fold_key(self.gazetteer.actors[actor_id].name)}".endswith(tail)
+        }
         return found.pop() if len(found) == 1 else None
 
     def _topics(self, sentence: Sentence) -> set[int]:
