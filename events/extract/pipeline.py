@@ -23,7 +23,7 @@ from events.extract.matcher import ACTOR, PLACE, Matcher, Mention, scan
 from events.extract.proposals import Proposal, proposals_find
 from events.extract.relevance import relevance_score
 from events.extract.sentences import Sentence, split_sentences
-from events.extract.statements import StatementCandidate, quote_spans, statements_find
+from events.extract.statements import StatementCandidate, quote_spans, statements_distinct, statements_find
 
 
 @dataclass
@@ -151,6 +151,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
         by_sentence, primary, venue, gazetteer, rules, published, may_refer_back=[bool(cue & ANAPHOR) for cue in cues],
     )
     proposals = proposals_find(text, sentences, all_mentions, rules, named=[bool(cue & NAME) for cue in cues])
+    statements = statements_distinct(statements)
     return Extraction(
         relevant=True, score=score, actor_ids=actor_ids, place_ids=place_ids, statements=statements,
         events=events, proposals=proposals, sentences=sentences,

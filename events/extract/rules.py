@@ -371,7 +371,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             key: frozenset((fold_key(w) if key == "unnamed_groups" else w.lower()) for w in speech.get(key, ()))
             for key in (
                 "generic_speakers", "generic_modifiers", "closing_continuations", "closing_heads", "unnamed_groups",
-                "plural_spokespeople", "outlet_reporters",
+                "plural_spokespeople", "outlet_reporters", "verb_in_content",
             )
         },
     )

@@ -772,6 +772,11 @@ class _Reader:
                 if token.key == "that" or token.text == ":":
                     start = token.end
                     break
+            else:
+                if verb.group() in rules.statement_words["verb_in_content"]:
+                    # "vowed to recapture Aleppo", "accused the regime of ...": without a clause of its own, what was
+                    # said is the vow or the accusation, verb included.
+                    start = verb.start()
             span = (start, len(text))
         else:
             return None
@@ -939,10 +944,27 @@ def statements_find(
     return found
 
 
+def statements_distinct(statements: list[StatementCandidate]) -> list[StatementCandidate]:
+    """One statement per thing said: a paragraph the page repeats word for word is coded once (docs/coding-guide.md,
+    rule 5). Events still read every sentence with its own statement (statements_find's list)."""
+    seen: set[str] = set()
+    distinct = []
+    for statement in statements:
+        key = fold_key(statement.text)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(statement)
+    return distinct
+
+
 def _just_an_object(statement: StatementCandidate, rules: Rules) -> bool:
     """"HTS claimed the attack", "Moscow condemned the strikes": what follows the verb is the thing claimed or
     condemned, not something said. Reported speech of at most three words that starts with a determiner is that."""
     if statement.is_direct:
         return False
-    words = _TRAILING_TIME.sub("", statement.text).split()  # "the attack on Monday"
+    text = statement.text
+    verb = rules.speech_verbs.match(text)
+    if verb:
+        text = text[verb.end():]  # "condemned the strikes": the verb was kept with its object
+    words = _TRAILING_TIME.sub("", text).split()  # "the attack on Monday"
     return bool(words) and len(words) <= 3 and words[0].lower() in rules.determiners
