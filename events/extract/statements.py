@@ -877,9 +877,8 @@ class _Reader:
             return first
         if before[last].key in words["generic_speakers"]:
             first = last
-            while first > 0 and last - first < 3 and (
-                before[first - 1].key in words["generic_modifiers"] or before[first - 1].key in words["generic_speakers"]
-            ):
+            generic = words["generic_modifiers"] | words["generic_speakers"]
+            while first > 0 and last - first < 3 and before[first - 1].key in generic:
                 first -= 1
             return first
         if before[last].text[:1].isupper() and before[last].text[1:2].isalpha():
