@@ -114,10 +114,11 @@ class _Reader:
         # (sentence index, paragraph, actor id, spoke through an unnamed person: "an NFL commander said")
         self.last_speaker: tuple[int, int, int, bool] | None = None
         self.through_person = False  # set by _speaker for the speaker it returns
-        # Actor mentions of the sentence read before this one, and of this one (for _pronoun_nearby).
+        # Actor mentions of the sentence read before this one (for _pronoun_nearby).
         self.previous_mentions: list[Mention] = []
-        self.current_mentions: list[Mention] = []
         self.previous_sentence: Sentence | None = None
+        # Where the statement of the sentence read before lies in the text ((0, 0): it had none).
+        self.previous_content: tuple[int, int] = (0, 0)
         # Every actor mention read so far, by actor, with its sentence (for _tied).
         self.seen: dict[int, list[tuple[Sentence, Mention]]] = {}
 
@@ -294,7 +295,7 @@ class _Reader:
             )
             return actor_id
         if len(head) == 1 and last.key in self.rules.pronouns:
-            return self._pronoun(sentence, last.key, last.start)
+            return self._pronoun(sentence, last.key)
         if not inside:
             return self._described(sentence, head) or self._surname(head)
         # "the Britain-based monitor", "the US-led coalition": a name in a compound describes, it does not speak.
@@ -322,8 +323,8 @@ class _Reader:
             return actor_id
         return None
 
-    def _pronoun(self, sentence: Sentence, pronoun: str, position: int | None = None) -> int | None:
-        """The actor "he"/"she"/"it" (at ``position`` in the sentence, when known) stands for, or None."""
+    def _pronoun(self, sentence: Sentence, pronoun: str) -> int | None:
+        """The actor "he"/"she"/"it" stands for, or None."""
         if not self.last_speaker or self.last_speaker[0] != sentence.index - 1:
             return None
         _, paragraph, speaker, through_person = self.last_speaker
@@ -343,19 +344,17 @@ class _Reader:
             return speaker
         elif pronoun != "it":
             return None
-        return self._pronoun_nearby(sentence, pronoun, position, speaker, through_person)
+        return self._pronoun_nearby(pronoun, speaker, through_person)
 
-    def _pronoun_nearby(
-        self, sentence: Sentence, pronoun: str, position: int | None, speaker: int, through_person: bool
-    ) -> int | None:
+    def _pronoun_nearby(self, pronoun: str, speaker: int, through_person: bool) -> int | None:
         """Copy that lost its paragraph breaks makes the whole article one paragraph, which names many actors: the
         speaker of the sentence before is still the one "he" or "it" means when no other actor it could mean is named
-        between them (in that sentence or in this one before the pronoun). Names the speaker's phrase held
-        ("Observatory head Rami Abdel Rahman") and the speaker's own organisations do not compete."""
-        limit = sentence.start + position if position is not None else sentence.end
-        window = {m.target for m in self.previous_mentions} | {
-            m.target for m in self.current_mentions if m.start < limit
-        }
+        between them (in that sentence, outside what it reported). Names the speaker's phrase held ("Observatory head
+        Rami Abdel Rahman") and the speaker's own organisations do not compete."""
+        # What the sentence before reported (its statement's content) names things said, not who says them; so does
+        # what comes before a closing "it said" in this sentence.
+        said = self.previous_content
+        window = {m.target for m in self.previous_mentions if not said[0] <= m.start < said[1]}
         family = {speaker}
         parent = self.gazetteer.actors[speaker].parent_id
         while parent is not None and parent not in family:
@@ -484,6 +483,7 @@ class _Reader:
         for m in mentions:
             (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
         self.previous_mentions = mentions
+        self.previous_content = (0, 0)
         self._remember(sentence, mentions)
 
     def _remember(self, sentence: Sentence, mentions: list[Mention]) -> None:
@@ -495,9 +495,9 @@ class _Reader:
         self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention]
     ) -> StatementCandidate | None:
         self._enter(sentence)
-        self.current_mentions = mentions
         statement = self._read(sentence, mentions, dates)
         self.previous_mentions = mentions
+        self.previous_content = (statement.content_start, statement.content_end) if statement else (0, 0)
         self._remember(sentence, mentions)
         for m in mentions:
             (self.persons if self._is_person(m.target) else self.organisations).add(m.target)
@@ -831,7 +831,7 @@ class _Reader:
             return None
         speaker_tokens = before[start:]
         if len(speaker_tokens) == 1 and speaker_tokens[0].key in rules.pronouns:
-            speaker = self._pronoun(sentence, speaker_tokens[0].key, speaker_tokens[0].start)
+            speaker = self._pronoun(sentence, speaker_tokens[0].key)
         else:
             speaker = self._speaker(sentence, speaker_tokens, mentions)
         content_end = speaker_tokens[0].start
