@@ -305,6 +305,10 @@ class _Reader:
         trailing = [t for t in head if base + t.start >= inside[-1].end]
         if not trailing:
             return None  # the name is the whole phrase ("The U.N. says"): no speaker is safer than a guess
+        leading = [t for t in head if base + t.end <= inside[-1].start]
+        if trailing[0].key in ("a", "an") and len(trailing) > 1 and all(t.key in self.rules.determiners for t in leading):
+            # "The Syrian Civil Defence a group of first responders": an appositive that lost its commas.
+            return inside[-1].target
         if any(t.text[:1].isupper() for t in trailing):
             return None  # "Russia's ambassador Vassily Nebenzia": an unknown name is the speaker
         actor_id = inside[-1].target
