@@ -306,7 +306,8 @@ class _Reader:
         if not trailing:
             return None  # the name is the whole phrase ("The U.N. says"): no speaker is safer than a guess
         leading = [t for t in head if base + t.end <= inside[-1].start]
-        if trailing[0].key in ("a", "an") and len(trailing) > 1 and all(t.key in self.rules.determiners for t in leading):
+        appositive = trailing[0].key in ("a", "an") and len(trailing) > 1
+        if appositive and all(t.key in self.rules.determiners for t in leading):
             # "The Syrian Civil Defence a group of first responders": an appositive that lost its commas.
             return inside[-1].target
         if any(t.text[:1].isupper() for t in trailing):
@@ -353,11 +354,11 @@ class _Reader:
     def _pronoun_nearby(self, pronoun: str, speaker: int, through_person: bool) -> int | None:
         """Copy that lost its paragraph breaks makes the whole article one paragraph, which names many actors: the
         speaker of the sentence before is still the one "he" or "it" means when no other actor it could mean is named
-        between them (in that sentence, outside what it reported). Names the speaker's phrase held ("Observatory head
-        Rami Abdel Rahman") and the speaker's own organisations do not compete."""
-        # What the sentence before reported (its statement's content) names things said, not who says them; so does
-        # what comes before a closing "it said" in this sentence.
-        said = self.previous_content
+        between them (in that sentence; for "it", outside what it reported). Names the speaker's phrase held
+        ("Observatory head Rami Abdel Rahman") and the speaker's own organisations do not compete."""
+        # For "it", what the sentence before reported (its statement's content) names things said, not who says them;
+        # a person named there could still be "he" ("..., repeating what Lavrov said. He said ...").
+        said = self.previous_content if pronoun == "it" else (0, 0)
         window = {m.target for m in self.previous_mentions if not said[0] <= m.start < said[1]}
         family = {speaker}
         parent = self.gazetteer.actors[speaker].parent_id
@@ -858,6 +859,17 @@ class _Reader:
             return last
         base = sentence.start
         name = next((m for m in reversed(mentions) if m.end - base == before[last].end), None)
+        head = before[last].key
+        if last and name is None and (
+            head in words["outlet_reporters"] or head in rules.spokesperson_words or head in words["closing_heads"]
+        ):
+            # "SANA reporter said", "Hezbollah official said": a name and the word for who spoke for it.
+            owner = next((m for m in reversed(mentions) if m.end - base == before[last - 1].end), None)
+            if owner is not None:
+                first = next(i for i, t in enumerate(before) if t.end > owner.start - base)
+                if first and before[first - 1].key in rules.determiners:
+                    first -= 1
+                return first
         # The last determiner not far back, with no clause between it and the verb: "the Britain-based monitor".
         floor = max(0, last - 8)
         for i in range(last, floor - 1, -1):
