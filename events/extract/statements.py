@@ -6,7 +6,9 @@ Recognised shapes (the verbs, fillers and pronouns come from rules/statement_ver
 - trailing attribution: "... , X said." and "\"...,\" X said." / "\"...,\" said X."; a closing one
   ("..., which says ..., diplomats said.") when the first reading of the sentence names no speaker;
 - "according to X, ..." and "..., according to X.";
-- a sentence that is nothing but a quote: a direct statement with no speaker.
+- a sentence that is nothing but a quote: a direct statement with no speaker;
+- copy that lost its commas (wire text as the FA-KES corpus keeps it): "... killed 10 people the monitor said.",
+  "... on Monday activists said.", "According to his office he plans ...", "X who heads the group said ...".
 
 speaker_text is the speaker phrase as written, without a leading time phrase ("On Monday") or a trailing relative
 or appositive clause ("Lavrov, who hosted him,"). The speaker is the actor whose mention ends the speaker phrase
@@ -14,9 +16,11 @@ or appositive clause ("Lavrov, who hosted him,"). The speaker is the actor whose
 an organisation's unnamed spokesperson speaks for the organisation ("the ministry's spokeswoman"); anything else
 ("Sources", "Aid groups", an unknown name) is kept as speaker_text with no speaker. A pronoun ("he said") is
 attributed only when its paragraph (for the first sentence of a paragraph: the one before) names exactly one person
-and that person is the speaker of the sentence before; a definite description ("the monitor", "the ministry") only
-when exactly one actor of its kind was named in this or the previous paragraph. A wrong attribution is worse than
-none.
+and that person is the speaker of the sentence before, or, when the paragraph breaks are lost, when the sentence
+before names no other actor it could be; a definite description ("the monitor", "the ministry") only when exactly one
+actor of its kind was named in this or the previous paragraph, and a generic one ("the group", "the charity") only
+when the text tied that word to the actor or the sentence before was about it. Unnamed people ("Rebels say", "U.S.
+officials said") and two speakers joined by "and" give no speaker. A wrong attribution is worse than none.
 """
 
 from __future__ import annotations
