@@ -695,6 +695,8 @@ class _Reader:
         following = " ".join(t.key for t in after[:3])
         if any(following.startswith(o) for o in rules.not_speech_objects):
             return None  # "claimed responsibility"
+        if raw_after and raw_after[0].key == "of" and verb.group() in rules.statement_words["passive_with_of"]:
+            return None  # "Assad accused of releasing prisoners": a headline's passive, he is the one accused
         trimmed, comma = self._strip_fillers_end(before)
         if len(trimmed) > 2 and trimmed[-1].text == ")":
             # "The Organisation for the Prohibition of Chemical Weapons (OPCW) said": the bracket restates the name.
@@ -829,8 +831,8 @@ class _Reader:
         if start is None or start < 4:
             return None
         previous = before[start - 1]
-        if previous.text in _BOUNDARY_TOKENS:
-            return None  # "..., the monitor said": the punctuated shape
+        if previous.text in _BOUNDARY_TOKENS and previous.text not in _CLOSERS:
+            return None  # "..., the monitor said": the punctuated shape (a closing quote is read here too)
         if (
             previous.key in rules.clause_words or previous.key in rules.passive or previous.key in rules.modifiers
             or previous.key in rules.determiners or previous.key in rules.speech_complements

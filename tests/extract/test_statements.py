@@ -458,3 +458,13 @@ def test_a_stray_closing_quote_does_not_glue_the_rest_of_the_article(shipped):
 def test_an_outlets_reporter_reports_for_the_outlet(shipped):
     body = "Four civilians were wounded by shells on a market in Aleppo SANA reporter said."
     assert shipped(body) == [("sana", "SANA reporter", "Four civilians were wounded by shells on a market in Aleppo")]
+
+
+def test_a_headline_passive_is_not_the_accused_speaking_and_a_quote_closes_before_the_speaker(shipped):
+    body = (
+        "Erdogan accused of shelling Kurdish towns near Afrin. "
+        '"The town is empty of fighters now" the Syrian Observatory for Human Rights said citing its activists.'
+    )
+    assert shipped(body) == [
+        ("sohr", "the Syrian Observatory for Human Rights", "The town is empty of fighters now"),
+    ]
