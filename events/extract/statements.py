@@ -385,6 +385,10 @@ class _Reader:
 
     def _described(self, sentence: Sentence, head: list[_Token]) -> int | None:
         """'the monitor', 'the ministry': the one actor of that description the paragraph or the one before named."""
+        if head and head[0].key in self.rules.adverbial_openers:
+            # "In Damascus meanwhile the group said": the description follows an adverbial that lost its comma.
+            last_the = max((i for i, t in enumerate(head) if t.key == "the"), default=0)
+            head = head[last_the:]
         if len(head) < 2 or head[0].key != "the":
             return None
         description = self.rules.descriptions.get(" ".join(t.key for t in head[1:]))
