@@ -907,6 +907,16 @@ class _Reader:
             while first > 0 and last - first < 3 and before[first - 1].key in generic:
                 first -= 1
             return first
+        if head in rules.spokesperson_words or head in rules.descriptors or head in words["closing_heads"]:
+            # "Turkeys health ministry said": a name that lost its apostrophe, a modifier or two, the head noun.
+            first = last
+            while first > 0 and last - first < 3 and before[first - 1].text.islower() and (
+                before[first - 1].key not in rules.passive and before[first - 1].key not in rules.clause_words
+                and before[first - 1].key not in rules.determiners and before[first - 1].key not in rules.modifiers
+            ):
+                first -= 1
+            if first and before[first - 1].text[:1].isupper() and before[first - 1].text[1:2].isalpha():
+                return first - 1
         if before[last].text[:1].isupper() and before[last].text[1:2].isalpha():
             # A name, titles and "of" included: "US Secretary of Defense Ashton Carter".
             first = last

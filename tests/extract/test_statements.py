@@ -468,3 +468,10 @@ def test_a_headline_passive_is_not_the_accused_speaking_and_a_quote_closes_befor
     assert shipped(body) == [
         ("sohr", "the Syrian Observatory for Human Rights", "The town is empty of fighters now"),
     ]
+
+
+def test_a_closing_ministry_whose_country_lost_its_apostrophe(shipped):
+    body = "Tests on the wounded point to exposure to a nerve agent Turkeys health ministry said on Thursday."
+    assert shipped(body) == [
+        (None, "Turkeys health ministry", "Tests on the wounded point to exposure to a nerve agent"),
+    ]
