@@ -816,7 +816,8 @@ class _Reader:
         words = rules.statement_words
         raw_after = self._tokens(sentence, verb.end(), len(sentence.text), 6)
         after = [t for t in raw_after if t.text not in _BOUNDARY_TOKENS]
-        if after and after[0].key not in words["closing_continuations"] and verb.group() not in ("told", "tells"):
+        listener = verb.group() in ("told", "tells") and len(after) <= 4  # "told AFP", "told Reuters on Monday"
+        if after and after[0].key not in words["closing_continuations"] and not listener:
             rest = self._strip_fillers_start(raw_after)
             # "said on Saturday", "said in a statement": a time or a circumstance; "reported the attack": an object.
             if rest and rest[0].key not in words["closing_continuations"] and rest[0].text != "," and not (
@@ -888,6 +889,11 @@ class _Reader:
                 token.key in rules.passive and token.key not in rules.membership and token.key not in ("for", "of")
             ) or token.text[:1].isdigit():
                 break
+            if 0 < i < last and token.text[:1].isupper() and before[i + 1].text.islower() and (
+                before[i - 1].text.islower() and before[i - 1].key not in rules.determiners
+                and before[i - 1].key not in _GOVERNING
+            ):
+                break  # "a nerve agent Turkeys health ministry": a name between lower-case words starts the speaker
             if token.key in ("the", "a", "an"):
                 head = before[last]
                 if name is not None or head.text[:1].isupper() or head.key in words["closing_heads"] or (
