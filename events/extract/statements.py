@@ -26,6 +26,7 @@ officials said") and two speakers joined by "and" give no speaker. A wrong attri
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -832,18 +833,14 @@ class _Reader:
             return None
         if before[-1].key in rules.passive or before[-1].key in rules.noun_markers:
             return None  # "were reported", "its report"
-        start = self._closing_speaker_start(sentence, before, mentions)
-        if start is None or start < 4:
-            return None
-        previous = before[start - 1]
-        if previous.text in _BOUNDARY_TOKENS and previous.text not in _CLOSERS:
-            return None  # "..., the monitor said": the punctuated shape (a closing quote is read here too)
-        if (
-            previous.key in rules.clause_words or previous.key in rules.passive or previous.key in rules.modifiers
-            or previous.key in rules.determiners or previous.key in rules.speech_complements
-        ):
-            return None  # "the head of the Observatory said", "what the minister said": not a closing attribution
-        if len([t for t in before[:start] if t.text not in _BOUNDARY_TOKENS]) < 4:
+        start = None
+        for candidate in self._closing_speaker_starts(sentence, before, mentions):
+            if candidate > 0 and before[candidate - 1].text in _BOUNDARY_TOKENS - set(_CLOSERS):
+                return None  # "..., the monitor said": the punctuated shape, _verb_from's
+            if self._closes(before, candidate):
+                start = candidate
+                break
+        if start is None:
             return None
         speaker_tokens = before[start:]
         if len(speaker_tokens) == 1 and speaker_tokens[0].key in rules.pronouns:
@@ -860,27 +857,46 @@ class _Reader:
             self._said_on(dates, base + speaker_tokens[0].start, sentence.end), 0, content_end,
         )
 
-    def _closing_speaker_start(self, sentence: Sentence, before: list[_Token], mentions: list[Mention]) -> int | None:
-        """Where the speaker phrase ending right before a closing verb starts, in ``before``; None when no speaker
-        phrase can be told from what was said."""
+    def _closes(self, before: list[_Token], start: int | None) -> bool:
+        """Whether a speaker phrase starting at ``start`` leaves a statement before it: four words or more, not ending
+        with a comma ("..., the monitor said" is the punctuated shape, _verb_from's) nor with a word that governs the
+        phrase ("the head of the Observatory said", "what the minister said")."""
+        rules = self.rules
+        if start is None or start < 4:
+            return False
+        previous = before[start - 1]
+        if previous.text in _BOUNDARY_TOKENS and previous.text not in _CLOSERS:
+            return False
+        if (
+            previous.key in rules.clause_words or previous.key in rules.passive or previous.key in rules.modifiers
+            or previous.key in rules.determiners or previous.key in rules.speech_complements
+        ):
+            return False
+        return len([t for t in before[:start] if t.text not in _BOUNDARY_TOKENS]) >= 4
+
+    def _closing_speaker_starts(
+        self, sentence: Sentence, before: list[_Token], mentions: list[Mention]
+    ) -> Iterator[int]:
+        """Where the speaker phrase ending right before a closing verb may start, in ``before``, the likeliest reading
+        first; the caller takes the first that leaves a statement before it (_closes)."""
         rules = self.rules
         words = rules.statement_words
         last = len(before) - 1
         if before[last].key in ("he", "she", "it", "they"):
-            return last
+            yield last
+            return
         base = sentence.start
         name = next((m for m in reversed(mentions) if m.end - base == before[last].end), None)
         head = before[last].key
-        if last and name is None and (
-            head in words["outlet_reporters"] or head in rules.spokesperson_words or head in words["closing_heads"]
-        ):
+        heads = words["outlet_reporters"] | rules.spokesperson_words | words["closing_heads"] | rules.descriptors
+        if last and name is None and head in heads:
             # "SANA reporter said", "Hezbollah official said": a name and the word for who spoke for it.
             owner = next((m for m in reversed(mentions) if m.end - base == before[last - 1].end), None)
             if owner is not None:
                 first = next(i for i, t in enumerate(before) if t.end > owner.start - base)
                 if first and before[first - 1].key in rules.determiners:
                     first -= 1
-                return first
+                yield first
         # The last determiner not far back, with no clause between it and the verb: "the Britain-based monitor".
         floor = max(0, last - 8)
         for i in range(last, floor - 1, -1):
@@ -895,25 +911,27 @@ class _Reader:
             ):
                 break  # "a nerve agent Turkeys health ministry": a name between lower-case words starts the speaker
             if token.key in ("the", "a", "an"):
-                head = before[last]
-                if name is not None or head.text[:1].isupper() or head.key in words["closing_heads"] or (
-                    head.key in rules.descriptors or head.key in rules.spokesperson_words
-                    or head.key in words["generic_speakers"]
+                if name is not None or before[last].text[:1].isupper() or head in heads or (
+                    head in words["generic_speakers"]
                 ):
-                    return i
-                return None
+                    yield i
+                break
         if name is not None:
             first = next(i for i, t in enumerate(before) if t.end > name.start - base)
             while first > 0 and "-" in before[first - 1].text and before[first - 1].text[:1].isupper():
                 first -= 1  # "Damascus-based Shaam News Network"
-            return first
-        if before[last].key in words["generic_speakers"]:
+            yield first
+        if head in words["generic_speakers"]:
+            # "local activists said", "activists and state media reported"
             first = last
             generic = words["generic_modifiers"] | words["generic_speakers"]
-            while first > 0 and last - first < 3 and before[first - 1].key in generic:
+            while first > 0 and last - first < 4 and (
+                before[first - 1].key in generic
+                or (before[first - 1].key == "and" and first > 1 and before[first - 2].key in generic)
+            ):
                 first -= 1
-            return first
-        if head in rules.spokesperson_words or head in rules.descriptors or head in words["closing_heads"]:
+            yield first
+        if head in heads:
             # "Turkeys health ministry said": a name that lost its apostrophe, a modifier or two, the head noun.
             first = last
             while first > 0 and last - first < 3 and before[first - 1].text.islower() and (
@@ -921,18 +939,17 @@ class _Reader:
                 and before[first - 1].key not in rules.determiners and before[first - 1].key not in rules.modifiers
             ):
                 first -= 1
-            if first and before[first - 1].text[:1].isupper() and before[first - 1].text[1:2].isalpha():
-                return first - 1
+            if first < last and before[first - 1].text[:1].isupper() and before[first - 1].text[1:2].isalpha():
+                yield first - 1
         if before[last].text[:1].isupper() and before[last].text[1:2].isalpha():
-            # A name, titles and "of" included: "US Secretary of Defense Ashton Carter".
+            # A name, titles and "of" included: "US Secretary of Defense Ashton Carter", "Chief Rami Abdel Rahman".
             first = last
             while first > 0 and last - first < 6 and (
                 before[first - 1].text[:1].isupper()
                 or (before[first - 1].key == "of" and first > 1 and before[first - 2].text[:1].isupper())
             ):
                 first -= 1
-            return first
-        return None
+            yield first
 
     def _inverted(
         self, sentence: Sentence, verb: re.Match[str], before: list[_Token], mentions: list[Mention],

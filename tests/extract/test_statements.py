@@ -475,3 +475,17 @@ def test_a_closing_ministry_whose_country_lost_its_apostrophe(shipped):
     assert shipped(body) == [
         (None, "Turkeys health ministry", "Tests on the wounded point to exposure to a nerve agent"),
     ]
+
+
+def test_a_closing_speaker_falls_back_to_a_shorter_reading(shipped):
+    # The last article starts a phrase of what was said ("the area", "the rockets"): the speaker is the name or the
+    # unnamed people after it.
+    body = (
+        "Observatory head Rami Abdel Rahman said 12 people died. "
+        "Those still inside were terrified by the strikes in the area Abdel Rahman said and food was running out. "
+        "Turkish guns fired back at the rockets military sources said."
+    )
+    assert shipped(body)[1:] == [
+        ("rami-abdel-rahman", "Abdel Rahman", "Those still inside were terrified by the strikes in the area"),
+        (None, "military sources", "Turkish guns fired back at the rockets"),
+    ]
