@@ -782,17 +782,23 @@ class _Reader:
             span = (0, subject_from)
         elif after:
             start = after[0].start
+            clause = False
             for token in after[:8]:
                 if token.text in ('"', "\u201c") or token.key in rules.pronouns:
+                    clause = True
                     break  # a quote, or another clause ("said he cautioned that ...")
                 if token.key == "that" or token.text == ":":
                     start = token.end
+                    clause = True
                     break
-            else:
-                if verb.group() in rules.statement_words["verb_in_content"]:
-                    # "vowed to recapture Aleppo", "accused the regime of ...": without a clause of its own, what was
-                    # said is the vow or the accusation, verb included.
-                    start = verb.start()
+                if not (token.text[:1].isupper() or token.key in rules.determiners):
+                    # "told Anadolu Agency that ...": only a listener's name stands before the "that" that opens what
+                    # was said; "said 27 people were killed but that ...": the clause has begun.
+                    break
+            if not clause and verb.group() in rules.statement_words["verb_in_content"]:
+                # "vowed to recapture Aleppo", "accused the regime of ...": without a clause of its own, what was said
+                # is the vow or the accusation, verb included.
+                start = verb.start()
             span = (start, len(text))
         else:
             return None

@@ -489,3 +489,13 @@ def test_a_closing_speaker_falls_back_to_a_shorter_reading(shipped):
         ("rami-abdel-rahman", "Abdel Rahman", "Those still inside were terrified by the strikes in the area"),
         (None, "military sources", "Turkish guns fired back at the rockets"),
     ]
+
+
+def test_that_opens_what_was_said_only_after_a_listeners_name(shipped):
+    body = (
+        "The governor told Anadolu Agency that four wounded were taken to Turkish hospitals. "
+        "The group said 27 people were killed but that 12 of them were not yet named."
+    )
+    assert [t for _, _, t in shipped(body)] == [
+        "four wounded were taken to Turkish hospitals", "27 people were killed but that 12 of them were not yet named",
+    ]
