@@ -823,6 +823,10 @@ class _Reader:
         words = rules.statement_words
         raw_after = self._tokens(sentence, verb.end(), len(sentence.text), 6)
         after = [t for t in raw_after if t.text not in _BOUNDARY_TOKENS]
+        if after and after[0].key in rules.determiners and verb.group() not in ("told", "tells"):
+            inverted = self._inverted_unpunctuated(sentence, verb, mentions, dates)
+            if inverted is not None:
+                return inverted
         listener = verb.group() in ("told", "tells") and len(after) <= 4  # "told AFP", "told Reuters on Monday"
         if after and after[0].key not in words["closing_continuations"] and not listener:
             rest = self._strip_fillers_start(raw_after)
@@ -861,6 +865,53 @@ class _Reader:
         return self._make(
             sentence, speaker, sentence.text[speaker_tokens[0].start:speaker_tokens[-1].end], content,
             self._said_on(dates, base + speaker_tokens[0].start, sentence.end), 0, content_end,
+        )
+
+    def _inverted_unpunctuated(
+        self, sentence: Sentence, verb: re.Match[str], mentions: list[Mention], dates: list[DateMention],
+    ) -> StatementCandidate | None:
+        """"Air strikes killed at least 10 civilians said the Syrian Observatory for Human Rights.", "... said a
+        local activist speaking to AFP": the inverted closing without its comma. The phrase after the verb must be a
+        speaker's (a name or a speaker's head noun ends it, before the sentence's end or a relative: "speaking",
+        "who"), and the word before the verb no speaker's own (a name or a head noun there is the subject)."""
+        rules = self.rules
+        words = rules.statement_words
+        heads = words["outlet_reporters"] | rules.spokesperson_words | words["closing_heads"] | rules.descriptors
+        tail = self._tokens(sentence, verb.end(), len(sentence.text), rules.max_speaker_words + 2)
+        cut = next(
+            (i for i, t in enumerate(tail) if i and (t.key in rules.relative_openers or t.text in (",", ";"))), None
+        )
+        if cut is None and len(tail) > rules.max_speaker_words:
+            return None
+        speaker_tokens = [t for t in tail[:cut] if t.text not in _BOUNDARY_TOKENS]
+        if len(speaker_tokens) < 2:
+            return None
+        base = sentence.start
+        last = speaker_tokens[-1]
+        if last.text.endswith("."):  # the sentence's stop, which the word pattern keeps
+            last = _Token(last.start, last.end - 1, last.text[:-1], last.key[:-1])
+            speaker_tokens[-1] = last
+        named = any(m.end == base + last.end for m in mentions)
+        if not named and last.key not in heads and last.key not in words["generic_speakers"]:
+            return None
+        before = self._tokens(sentence, max(verb.start() - 200, 0), verb.start())
+        if len(before) < 4:
+            return None
+        previous = before[-1]
+        if (previous.text in _BOUNDARY_TOKENS and previous.text not in _CLOSERS) or previous.text[:1].isupper() or (
+            previous.key in heads
+        ) or (
+            previous.key in rules.clause_words or previous.key in rules.passive or previous.key in rules.determiners
+            or previous.key in rules.pronouns or previous.key in rules.auxiliaries
+        ):
+            return None  # "..., said X" is _inverted's; "The spokesman for the group said the ...": a subject
+        content = self._content(sentence, 0, verb.start())
+        if not content[0] or len(content[0].split()) < 4:
+            return None
+        return self._make(
+            sentence, self._speaker(sentence, speaker_tokens, mentions),
+            sentence.text[speaker_tokens[0].start:last.end], content,
+            self._said_on(dates, base + verb.start(), base + last.end), 0, verb.start(),
         )
 
     def _closes(self, before: list[_Token], start: int | None) -> bool:

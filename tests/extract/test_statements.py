@@ -499,3 +499,14 @@ def test_that_opens_what_was_said_only_after_a_listeners_name(shipped):
     assert [t for _, _, t in shipped(body)] == [
         "four wounded were taken to Turkish hospitals", "27 people were killed but that 12 of them were not yet named",
     ]
+
+
+def test_an_inverted_closing_without_its_comma(shipped):
+    body = (
+        "Air strikes near a hospital in Idlib killed at least ten civilians said the Syrian Observatory for Human "
+        "Rights. The Russian defence ministry said the convoy was hit by rebels."
+    )
+    assert shipped(body)[:1] == [
+        ("sohr", "the Syrian Observatory for Human Rights", "Air strikes near a hospital in Idlib killed at least ten civilians"),
+    ]
+    assert [t for _, _, t in shipped(body)][1:] == ["the convoy was hit by rebels"]
