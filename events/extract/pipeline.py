@@ -151,7 +151,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
         by_sentence, primary, venue, gazetteer, rules, published, may_refer_back=[bool(cue & ANAPHOR) for cue in cues],
     )
     proposals = proposals_find(text, sentences, all_mentions, rules, named=[bool(cue & NAME) for cue in cues])
-    statements = statements_distinct(statements)
+    statements = statements_distinct(statements, sentences)
     return Extraction(
         relevant=True, score=score, actor_ids=actor_ids, place_ids=place_ids, statements=statements,
         events=events, proposals=proposals, sentences=sentences,

@@ -65,6 +65,10 @@ _TIE_REACH = 30
 # words that open a new clause when nothing governs them ("According to his office he plans ...").
 _GOVERNING = frozenset({"of", "for", "in", "on", "at", "from", "by", "with", "to", "and", "near", "inside"})
 _CLAUSE_OPENERS = frozenset({"the", "a", "an", "this", "these", "those", "he", "she", "it", "they", "we", "i"})
+# A body sentence holding the headline (of at least _HEADLINE_MIN folded characters) with at most _HEADLINE_SLACK more
+# (a dateline) is the headline repeated.
+_HEADLINE_MIN = 20
+_HEADLINE_SLACK = 40
 # The relative pronoun that can follow a speaker's name ("a local activist who uses the name ... said").
 _RELATIVE_WHO = frozenset({"who"})
 
@@ -702,6 +706,13 @@ class _Reader:
             return None  # "claimed responsibility"
         if raw_after and raw_after[0].key == "of" and verb.group() in rules.statement_words["passive_with_of"]:
             return None  # "Assad accused of releasing prisoners": a headline's passive, he is the one accused
+        act = None
+        if verb.group() in rules.statement_words["claim_verbs"] and after and after[0].key in rules.determiners:
+            act = next((i for i, t in enumerate(after[1:6], 1) if t.key in rules.statement_words["claimed_acts"]), None)
+        if act is not None and not (act + 1 < len(after) and after[act + 1].key in rules.auxiliaries):
+            # "IS claimed an October 2 bomb attack ...": a claim of the act, not something said; but "claims the
+            # attacks are carried out to ..." says something of them.
+            return None
         trimmed, comma = self._strip_fillers_end(before)
         if len(trimmed) > 2 and trimmed[-1].text == ")":
             # "The Organisation for the Prohibition of Chemical Weapons (OPCW) said": the bracket restates the name.
@@ -1059,16 +1070,24 @@ def statements_find(
     return found
 
 
-def statements_distinct(statements: list[StatementCandidate]) -> list[StatementCandidate]:
+def statements_distinct(statements: list[StatementCandidate], sentences: list[Sentence]) -> list[StatementCandidate]:
     """One statement per thing said: a paragraph the page repeats word for word is coded once (docs/coding-guide.md,
-    rule 5). Events still read every sentence with its own statement (statements_find's list)."""
+    rule 5), and the headline the page repeats under a dateline ("Thursday 6 April 2017 Turkey says ...") is no
+    statement, as the headline is not (section 4). Events still read every sentence with its own statement
+    (statements_find's list)."""
+    titles = [key for key in (fold_key(s.text) for s in sentences if s.title) if len(key) >= _HEADLINE_MIN]
     seen: set[str] = set()
     distinct = []
     for statement in statements:
         key = fold_key(statement.text)
-        if key not in seen:
-            seen.add(key)
-            distinct.append(statement)
+        if key in seen:
+            continue
+        if titles:
+            whole = fold_key(sentences[statement.sentence].text)
+            if any(title in whole and len(whole) <= len(title) + _HEADLINE_SLACK for title in titles):
+                continue
+        seen.add(key)
+        distinct.append(statement)
     return distinct
 
 

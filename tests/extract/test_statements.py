@@ -510,3 +510,22 @@ def test_an_inverted_closing_without_its_comma(shipped):
         ("sohr", "the Syrian Observatory for Human Rights", "Air strikes near a hospital in Idlib killed at least ten civilians"),
     ]
     assert [t for _, _, t in shipped(body)][1:] == ["the convoy was hit by rebels"]
+
+
+def test_a_claimed_act_is_no_statement_but_a_claim_about_it_is(shipped):
+    body = (
+        "ISIS claimed an October bomb attack on a police station in Hama. "
+        "The United States claims the strikes are carried out to help Kurdish fighters."
+    )
+    assert [t for _, _, t in shipped(body)] == ["the strikes are carried out to help Kurdish fighters"]
+
+
+def test_the_headline_repeated_under_a_dateline_is_no_statement():
+    matcher = Matcher(gazetteer_from_reference_files(), rules_load())
+    title = "Turkey says tests point to sarin exposure in Idlib victims"
+    body = (
+        "Thursday 6 April 2017 Turkey says tests point to sarin exposure in Idlib victims. "
+        "Three of the wounded died in Turkish hospitals the health ministry said."
+    )
+    found = extract(title, body, PUBLISHED, matcher).statements
+    assert [s.text for s in found] == ["Three of the wounded died in Turkish hospitals"]
