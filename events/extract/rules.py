@@ -372,7 +372,8 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             for key in (
                 "generic_speakers", "generic_modifiers", "closing_continuations", "closing_heads", "unnamed_groups",
                 "plural_spokespeople", "outlet_reporters", "verb_in_content",
-                "passive_with_of", "claim_verbs", "claimed_acts",
+                "passive_with_of", "claim_verbs", "claimed_acts", "not_after_verb",
+                "saying_participles",
             )
         },
     )

@@ -701,17 +701,25 @@ class _Reader:
         ):
             return None  # "was reported", "the claims"
         raw_after, after = self._after(sentence, verb)
+        if raw_after and raw_after[0].key in rules.statement_words["not_after_verb"]:
+            return None  # "the casualty figures reported could not be reconciled": a participle, not a speech verb
         following = " ".join(t.key for t in after[:3])
         if any(following.startswith(o) for o in rules.not_speech_objects):
             return None  # "claimed responsibility"
         if raw_after and raw_after[0].key == "of" and verb.group() in rules.statement_words["passive_with_of"]:
             return None  # "Assad accused of releasing prisoners": a headline's passive, he is the one accused
         act = None
-        if verb.group() in rules.statement_words["claim_verbs"] and after and after[0].key in rules.determiners:
-            act = next((i for i, t in enumerate(after[1:6], 1) if t.key in rules.statement_words["claimed_acts"]), None)
-        if act is not None and not (act + 1 < len(after) and after[act + 1].key in rules.auxiliaries):
-            # "IS claimed an October 2 bomb attack ...": a claim of the act, not something said; but "claims the
-            # attacks are carried out to ..." says something of them.
+        words = rules.statement_words
+        if verb.group() in words["claim_verbs"] and after and after[0].key in rules.determiners and (
+            raw_after[0].key != "that"
+        ):
+            act = next((i for i, t in enumerate(after[1:6], 1) if t.key in words["claimed_acts"]), None)
+        if act is not None and not any(
+            t.key in rules.auxiliaries or t.key in words["closing_continuations"] for t in after[act + 1:act + 3]
+        ):
+            # "IS claimed an October 2 bomb attack ...", "TV reported the blast": a claim or a report of the act, not
+            # something said; but "claims the attacks are carried out to ...", "reported the blast saying ..." say
+            # something of it.
             return None
         trimmed, comma = self._strip_fillers_end(before)
         if len(trimmed) > 2 and trimmed[-1].text == ")":
@@ -781,6 +789,9 @@ class _Reader:
         trailing = bool(rest) and rest[-1].text in (",", *_CLOSERS) and (
             not after
             or raw_after[0].text in (",", ".")
+            # '"...," he said speaking at his office': a participle after the verb describes the saying
+            or raw_after[0].key in rules.relative_openers
+            or raw_after[0].key in rules.statement_words["closing_continuations"]
             or (
                 len(after) <= rules.trailing_max_words
                 and not any(
@@ -794,12 +805,18 @@ class _Reader:
         elif after:
             start = after[0].start
             clause = False
+            participles = rules.statement_words["saying_participles"]
             for token in after[:8]:
                 if token.text in ('"', "\u201c") or token.key in rules.pronouns:
                     clause = True
                     break  # a quote, or another clause ("said he cautioned that ...")
-                if token.key == "that" or token.text == ":":
+                if token.key in ("that", "that.") or token.text == ":":
                     start = token.end
+                    clause = True
+                    break
+                saying = next((t for t in after[:6] if t.key in participles), None)
+                if saying is not None:
+                    start = saying.end  # "reported the blast saying ...": what was said starts after it
                     clause = True
                     break
                 if not (token.text[:1].isupper() or token.key in rules.determiners):

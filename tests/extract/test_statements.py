@@ -529,3 +529,14 @@ def test_the_headline_repeated_under_a_dateline_is_no_statement():
     )
     found = extract(title, body, PUBLISHED, matcher).statements
     assert [s.text for s in found] == ["Three of the wounded died in Turkish hospitals"]
+
+
+def test_a_participle_a_reported_act_and_a_participle_after_the_speaker_are_not_what_was_said(shipped):
+    body = (
+        "The casualty figures reported could not be reconciled. "
+        "State television reported the explosion near the checkpoint. "
+        '"We cannot leave the town," he said speaking at the group office in Gaziantep.'
+    )
+    assert [t for _, _, t in shipped(body)] == ["We cannot leave the town"]
+    saying = "State television reported the explosion saying four people had been killed near the checkpoint."
+    assert [t for _, _, t in shipped(saying)] == ["four people had been killed near the checkpoint"]
