@@ -823,6 +823,12 @@ class _Reader:
                     # "told Anadolu Agency that ...": only a listener's name stands before the "that" that opens what
                     # was said; "said 27 people were killed but that ...": the clause has begun.
                     break
+            if not clause and verb.group() in ("told", "tells"):
+                # "told AFP the raids continued": the listener is not what was said.
+                listener = 0
+                while listener < min(len(after) - 2, 4) and after[listener].text[:1].isupper():
+                    listener += 1
+                start = after[listener].start
             if not clause and verb.group() in rules.statement_words["verb_in_content"]:
                 # "vowed to recapture Aleppo", "accused the regime of ...": without a clause of its own, what was said
                 # is the vow or the accusation, verb included.

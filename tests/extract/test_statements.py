@@ -540,3 +540,8 @@ def test_a_participle_a_reported_act_and_a_participle_after_the_speaker_are_not_
     assert [t for _, _, t in shipped(body)] == ["We cannot leave the town"]
     saying = "State television reported the explosion saying four people had been killed near the checkpoint."
     assert [t for _, _, t in shipped(saying)] == ["four people had been killed near the checkpoint"]
+
+
+def test_the_listener_after_told_is_not_what_was_said(shipped):
+    body = "The governor of Homs told AP the bomb was placed inside a bus carrying workers."
+    assert [t for _, _, t in shipped(body)] == ["the bomb was placed inside a bus carrying workers"]
