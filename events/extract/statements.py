@@ -282,8 +282,6 @@ class _Reader:
             return None
         h_start, h_end = base + head[0].start, base + head[-1].end
         inside = [m for m in mentions if h_start <= m.start and m.end <= h_end]
-        if inside and head[-1].text.endswith(".") and inside[-1].end == h_end - 1:
-            h_end -= 1  # "The U.S. said": the abbreviation's last dot is not after the name
         last = head[-1]
         if any(t.key == "and" and not any(m.start <= base + t.start < m.end for m in inside) for t in head):
             return None  # "the Observatory and the LCC said": which of them a coder or reader credits is a guess
