@@ -53,7 +53,7 @@ def test_the_test_half_holds_its_measured_level(real):
     floors = {
         "actors_p": (scores["actors"].precision, 0.70), "actors_r": (scores["actors"].recall, 0.66),
         "places_p": (scores["places"].precision, 0.69), "places_r": (scores["places"].recall, 0.58),
-        "statements_p": (scores["statements"].precision, 0.58), "statements_r": (scores["statements"].recall, 0.57),
+        "statements_p": (scores["statements"].precision, 0.59), "statements_r": (scores["statements"].recall, 0.57),
         "events_p": (scores["events"].precision, 0.43), "events_r": (scores["events"].recall, 0.44),
         "actor1": (result.actor1.value, 0.31), "tolls": (result.tolls.value, 0.44),
     }
