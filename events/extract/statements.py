@@ -283,8 +283,26 @@ class _Reader:
         h_start, h_end = base + head[0].start, base + head[-1].end
         inside = [m for m in mentions if h_start <= m.start and m.end <= h_end]
         last = head[-1]
-        if any(t.key == "and" and not any(m.start <= base + t.start < m.end for m in inside) for t in head):
-            return None  # "the Observatory and the LCC said": which of them a coder or reader credits is a guess
+        joint = next(
+            (i for i in range(len(head) - 1, 0, -1)
+             if head[i].key == "and" and not any(m.start <= base + head[i].start < m.end for m in inside)),
+            None,
+        )
+        if joint is not None:
+            left = head[joint - 1]
+            words = self.rules.statement_words
+            if left.text[:1].isupper() or any(m.end == base + left.end for m in inside) or (
+                left.key in self.rules.descriptors or left.key in self.rules.spokesperson_words
+                or left.key in words["generic_speakers"] or left.key in words["closing_heads"]
+            ):
+                return None  # "the Observatory and the LCC said": which of them a coder or reader credits is a guess
+            # "That road remains under fire and the UN has asked ...": a clause before the speaker's "and".
+            head = head[joint + 1:]
+            if not head:
+                return None
+            h_start = base + head[0].start
+            inside = [m for m in inside if h_start <= m.start]
+            last = head[-1]
         if inside and inside[-1].end == h_end:
             actor_id = inside[-1].target
             written = fold_key(sentence.text[inside[-1].start - base:inside[-1].end - base])
@@ -831,8 +849,11 @@ class _Reader:
                 start = after[listener].start
             if not clause and verb.group() in rules.statement_words["verb_in_content"]:
                 # "vowed to recapture Aleppo", "accused the regime of ...": without a clause of its own, what was said
-                # is the vow or the accusation, verb included.
+                # is the vow or the accusation, verb included (and its "has": "has asked for a ceasefire").
                 start = verb.start()
+                perfect = re.search(r"\b(?:has|have|had)\s+$", text[max(start - 6, 0):start])
+                if perfect:
+                    start -= len(perfect.group())
             span = (start, len(text))
         else:
             return None

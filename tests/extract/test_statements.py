@@ -545,3 +545,8 @@ def test_a_participle_a_reported_act_and_a_participle_after_the_speaker_are_not_
 def test_the_listener_after_told_is_not_what_was_said(shipped):
     body = "The governor of Homs told AP the bomb was placed inside a bus carrying workers."
     assert [t for _, _, t in shipped(body)] == ["the bomb was placed inside a bus carrying workers"]
+
+
+def test_a_clause_before_the_speakers_and_is_not_a_second_speaker(shipped):
+    body = "The road stays under fire and the Syrian Observatory for Human Rights has asked for a truce to let aid in."
+    assert [(s, t) for s, _, t in shipped(body)] == [("sohr", "has asked for a truce to let aid in")]
