@@ -3,8 +3,8 @@
 Lines are hard boundaries (cleaned article text keeps one paragraph, caption or list item per line). Inside a
 line a sentence ends at . ! or ? followed by a space and a capital, a digit or an opening quote, unless the dot
 ends a known abbreviation or an initial ("U.S.", "Gen.", "George W. Bush"), or an opened double quote is still
-open (a quote right after the stop closes whatever was open: a stray quote does not join the rest of the line). Lines that start with a teaser marker ("More news:") are kept but flagged as junk: nothing is extracted from
-them.
+open (a quote right after the stop closes whatever was open: a stray quote does not join the rest of the line).
+Lines that start with a teaser marker ("More news:") are kept but flagged as junk: nothing is extracted from them.
 """
 
 from __future__ import annotations
