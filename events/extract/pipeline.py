@@ -142,7 +142,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
         sentences, actors_by_sentence, dates_by_sentence, gazetteer, rules, published,
         speech=[bool(cue & SPEECH) for cue in cues],
     )
-    by_sentence = {s.sentence: s for s in statements}
+    by_sentence = {s.sentence: s for s in statements if not s.second}
     primary, venue = _primary_place(
         [m for bucket in places_by_sentence for m in bucket], gazetteer, rules.relevance["syria_country"]
     )

@@ -8,7 +8,9 @@ Recognised shapes (the verbs, fillers and pronouns come from rules/statement_ver
 - "according to X, ..." and "..., according to X.";
 - a sentence that is nothing but a quote: a direct statement with no speaker;
 - copy that lost its commas (wire text as the FA-KES corpus keeps it): "... killed 10 people the monitor said.",
-  "... on Monday activists said.", "According to his office he plans ...", "X who heads the group said ...".
+  "... on Monday activists said.", "According to his office he plans ...", "X who heads the group said ...";
+- a second reporting clause with a named speaker: "..., but Russia denied carrying out raids" (events still read the
+  sentence with its first statement).
 
 speaker_text is the speaker phrase as written, without a leading time phrase ("On Monday") or a trailing relative
 or appositive clause ("Lavrov, who hosted him,"). The speaker is the actor whose mention ends the speaker phrase
@@ -69,6 +71,9 @@ _CLAUSE_OPENERS = frozenset({"the", "a", "an", "this", "these", "those", "he", "
 # (a dateline) is the headline repeated.
 _HEADLINE_MIN = 20
 _HEADLINE_SLACK = 40
+# A second reporting clause: the conjunction, and how far after it (in characters) its speech verb may stand.
+_SECOND_CLAUSE = re.compile(r"\b(?:but|while|whereas)\s+")
+_SECOND_REACH = 80
 # The relative pronoun that can follow a speaker's name ("a local activist who uses the name ... said").
 _RELATIVE_WHO = frozenset({"who"})
 
@@ -84,6 +89,9 @@ class StatementCandidate:
     # Where what was said sits in the original text: events are read from there, not from the speaker phrase.
     content_start: int = 0
     content_end: int = 0
+    # A second reporting clause of the sentence ("..., but Russia denied ..."): events read each sentence with its
+    # first statement only.
+    second: bool = False
 
 
 @dataclass(slots=True)  # not frozen: built by the hundred per article, and a frozen __init__ costs four times more
@@ -584,6 +592,35 @@ class _Reader:
                 last = match
         closing = last and self._closing(sentence, last, mentions, dates, quotes)
         return closing or statement
+
+    def second(
+        self, sentence: Sentence, mentions: list[Mention], dates: list[DateMention], first: StatementCandidate
+    ) -> StatementCandidate | None:
+        """"Russian strikes killed 23, the Observatory said, but Russia denied carrying out raids": a second
+        reporting clause after "but", "while" or "whereas", its subject right after the conjunction."""
+        text = sentence.text
+        if " but " not in text and " while " not in text and " whereas " not in text:
+            return None
+        quotes = quote_spans(text) if ('"' in text or "\u201c" in text) else []
+        names = [(m.start - sentence.start, m.end - sentence.start) for m in mentions]
+        for conjunction in _SECOND_CLAUSE.finditer(text):
+            verb = next(
+                (v for v in self.rules.speech_verbs.finditer(text, conjunction.end(), conjunction.end() + _SECOND_REACH)
+                 if not _inside(v.start(), quotes) and not _inside(v.start(), names)),
+                None,
+            )
+            if verb is None:
+                continue
+            statement = self._verb_from(sentence, verb, mentions, dates, conjunction.end())
+            if not isinstance(statement, StatementCandidate) or statement.speaker_id is None:
+                continue  # only a named second speaker: an unnamed one is as often part of the first's content
+            if fold_key(statement.text) in fold_key(first.text) and statement.speaker_id == first.speaker_id:
+                continue
+            return StatementCandidate(
+                statement.sentence, statement.speaker_id, statement.speaker_text, statement.text, statement.is_direct,
+                statement.said_on, statement.content_start, statement.content_end, second=True,
+            )
+        return None
 
     def _closing(
         self, sentence: Sentence, verb: re.Match[str], mentions: list[Mention], dates: list[DateMention],
@@ -1111,6 +1148,9 @@ def statements_find(
         statement = reader.read(sentence, mentions, dates)
         if statement and statement.text and not _just_an_object(statement, rules):
             found.append(statement)
+            other = reader.second(sentence, mentions, dates, statement)
+            if other is not None and not _just_an_object(other, rules):
+                found.append(other)
     return found
 
 

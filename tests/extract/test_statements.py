@@ -550,3 +550,20 @@ def test_the_listener_after_told_is_not_what_was_said(shipped):
 def test_a_clause_before_the_speakers_and_is_not_a_second_speaker(shipped):
     body = "The road stays under fire and the Syrian Observatory for Human Rights has asked for a truce to let aid in."
     assert [(s, t) for s, _, t in shipped(body)] == [("sohr", "has asked for a truce to let aid in")]
+
+
+def test_a_second_reporting_clause_after_but_or_while(shipped):
+    body = (
+        "The Syrian Observatory for Human Rights said Russian jets killed nine people in Saraqib "
+        "but Russia denied carrying out raids there that day."
+    )
+    assert [(s, t) for s, _, t in shipped(body)][1:] == [("russia", "denied carrying out raids there that day")]
+    unnamed = "The Syrian Observatory for Human Rights said jets killed nine people while locals said it was quiet."
+    assert [s for s, _, _ in shipped(unnamed)] == ["sohr"]
+
+
+def test_events_read_a_sentence_with_its_first_statement(read, matcher):
+    body = "SOHR said Russian jets struck a market in Saraqib, killing nine, but Russia denied carrying out raids."
+    result = read(body)
+    assert [s.second for s in result.statements] == [False, True]
+    assert len(result.events) == 1
