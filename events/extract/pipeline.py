@@ -23,7 +23,7 @@ from events.extract.matcher import ACTOR, PLACE, Matcher, Mention, scan
 from events.extract.proposals import Proposal, proposals_find
 from events.extract.relevance import relevance_score
 from events.extract.sentences import Sentence, split_sentences
-from events.extract.statements import StatementCandidate, quote_spans, statements_find
+from events.extract.statements import StatementCandidate, quote_spans, statements_distinct, statements_find
 
 
 @dataclass
@@ -142,7 +142,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
         sentences, actors_by_sentence, dates_by_sentence, gazetteer, rules, published,
         speech=[bool(cue & SPEECH) for cue in cues],
     )
-    by_sentence = {s.sentence: s for s in statements}
+    by_sentence = {s.sentence: s for s in statements if not s.second}
     primary, venue = _primary_place(
         [m for bucket in places_by_sentence for m in bucket], gazetteer, rules.relevance["syria_country"]
     )
@@ -151,6 +151,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
         by_sentence, primary, venue, gazetteer, rules, published, may_refer_back=[bool(cue & ANAPHOR) for cue in cues],
     )
     proposals = proposals_find(text, sentences, all_mentions, rules, named=[bool(cue & NAME) for cue in cues])
+    statements = statements_distinct(statements, sentences)
     return Extraction(
         relevant=True, score=score, actor_ids=actor_ids, place_ids=place_ids, statements=statements,
         events=events, proposals=proposals, sentences=sentences,

@@ -143,6 +143,9 @@ class Rules:
     clause_words: frozenset[str] = frozenset()
     descriptions: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)  # kinds, name words
     spokesperson_persons: frozenset[str] = frozenset()
+    # Further word lists of statement_verbs.json, by key, lower-cased (statements.py: the closing attribution that
+    # lost its comma, and who a pronoun can be).
+    statement_words: dict[str, frozenset[str]] = field(default_factory=dict)
     # Last words of plural actor names: a title's verb agrees with them (events.py).
     plural_heads: frozenset[str] = frozenset()
     # "the strikes" / "this attack" in a sentence that types no event: (pattern whose group 1 is the word, the rules
@@ -375,5 +378,15 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             "city_parts": modifiers.get("city_parts", {}),
             "host_state": patterns.get("host_state", {}),
             "descriptor": patterns.get("descriptor", {}),
+        },
+        statement_words={
+            # Lower-cased as statements.py reads words; names ("unnamed_groups") are compared folded.
+            key: frozenset((fold_key(w) if key == "unnamed_groups" else w.lower()) for w in speech.get(key, ()))
+            for key in (
+                "generic_speakers", "generic_modifiers", "closing_continuations", "closing_heads", "unnamed_groups",
+                "plural_spokespeople", "outlet_reporters", "verb_in_content",
+                "passive_with_of", "claim_verbs", "claimed_acts", "not_after_verb",
+                "saying_participles",
+            )
         },
     )

@@ -3,8 +3,8 @@
 Lines are hard boundaries (cleaned article text keeps one paragraph, caption or list item per line). Inside a
 line a sentence ends at . ! or ? followed by a space and a capital, a digit or an opening quote, unless the dot
 ends a known abbreviation or an initial ("U.S.", "Gen.", "George W. Bush"), or an opened double quote is still
-open. Lines that start with a teaser marker ("More news:") are kept but flagged as junk: nothing is extracted from
-them.
+open (a quote right after the stop closes whatever was open: a stray quote does not join the rest of the line).
+Lines that start with a teaser marker ("More news:") are kept but flagged as junk: nothing is extracted from them.
 """
 
 from __future__ import annotations
@@ -76,7 +76,12 @@ def split_sentences(text: str, junk_prefixes: tuple[str, ...] = ()) -> list[Sent
                 cut += 1
             if body[boundary.start()] == "." and _is_abbreviation(body[start:boundary.start() + 1]):
                 continue
-            if body.count('"', start, cut) % 2 or body.count("\u201c", start, cut) > body.count("\u201d", start, cut):
+            # A quote right after the stop closes what it quoted: a stray quote earlier ('an "outrage" ... crime."')
+            # must not hold the rest of a paragraph in one sentence.
+            closed = body[boundary.start() + 1:cut].count('"') > 0
+            if not closed and (
+                body.count('"', start, cut) % 2 or body.count("\u201c", start, cut) > body.count("\u201d", start, cut)
+            ):
                 continue
             _append(sentences, text, offset + start, offset + cut, paragraph)
             start = boundary.end()

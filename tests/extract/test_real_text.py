@@ -53,13 +53,13 @@ def test_the_test_half_holds_its_measured_level(real):
     floors = {
         "actors_p": (scores["actors"].precision, 0.79), "actors_r": (scores["actors"].recall, 0.69),
         "places_p": (scores["places"].precision, 0.80), "places_r": (scores["places"].recall, 0.64),
-        "statements_p": (scores["statements"].precision, 0.54), "statements_r": (scores["statements"].recall, 0.43),
+        "statements_p": (scores["statements"].precision, 0.59), "statements_r": (scores["statements"].recall, 0.57),
         "events_p": (scores["events"].precision, 0.43), "events_r": (scores["events"].recall, 0.44),
         "actor1": (result.actor1.value, 0.31), "tolls": (result.tolls.value, 0.44),
     }
     below = {name: round(value, 3) for name, (value, floor) in floors.items() if value < floor}
     assert below == {}, result.real_summary()
-    assert result.wrong_speakers <= 11, [m for m in result.mistakes if m[1] == "statements"]
+    assert result.wrong_speakers <= 8, [m for m in result.mistakes if m[1] == "statements"]
 
 
 def test_the_command_ends_with_the_test_half(real):

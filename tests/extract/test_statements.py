@@ -326,3 +326,244 @@ def test_a_closing_attribution_that_lost_its_comma_still_names_the_speaker(shipp
                       "Air strikes on a market killed at least 29 civilians")]
     # A short remark before the name is no statement of its own ("Fighting continued SANA said" stays unread).
     assert shipped("Fighting continued SANA said.") == []
+
+
+# -- copy that lost its commas, apostrophes and paragraph breaks (real wire text as the FA-KES corpus keeps it) ----
+
+
+def test_a_closing_attribution_without_comma_is_read_back_from_the_verb(shipped):
+    body = (
+        "Shelling killed four people in Saraqib on Monday activists said. "
+        "Rockets hit two schools in Ariha the monitor said on Tuesday. "
+        "Jets struck a bakery near Idlib the Syrian Observatory for Human Rights said adding that nine died."
+    )
+    assert shipped(body) == [
+        (None, "activists", "Shelling killed four people in Saraqib on Monday"),
+        (None, "the monitor", "Rockets hit two schools in Ariha"),
+        ("sohr", "the Syrian Observatory for Human Rights", "Jets struck a bakery near Idlib"),
+    ]
+
+
+def test_no_closing_attribution_where_the_verb_has_an_object_or_the_name_is_governed(shipped):
+    body = (
+        "The Local Coordination Committees and other activists also reported the attack. "
+        "The toll was far higher than what the minister said."
+    )
+    assert shipped(body) == []
+
+
+def test_it_said_after_a_statement_is_its_speaker_not_what_it_reported(shipped):
+    body = (
+        "The Syrian Observatory for Human Rights said Russian jets and the Syrian army struck Kafr Nabl. "
+        "It said three children were among the dead. "
+        "Most of the victims were civilians it added."
+    )
+    assert [s for s, _, _ in shipped(body)] == ["sohr", "sohr", "sohr"]
+
+
+def test_it_said_stays_unattributed_when_another_organisation_spoke_of_nothing_between(shipped):
+    body = (
+        "The Syrian Observatory for Human Rights said jets struck Kafr Nabl. "
+        "Russia and Turkey held talks in Sochi. "
+        "It said the raids would go on."
+    )
+    assert [s for s, _, _ in shipped(body)][-1:] == [None]
+
+
+def test_according_to_without_its_comma(shipped):
+    body = (
+        "According to SOHR jets struck Saraqib on Friday. "
+        "According to his office he will travel to Ankara next week. "
+        "Jets struck a hospital in Ariha according to the Syrian Observatory for Human Rights which relies on "
+        "activists across the country."
+    )
+    assert shipped(body) == [
+        ("sohr", "SOHR", "jets struck Saraqib on Friday"),
+        (None, "his office", "he will travel to Ankara next week"),
+        ("sohr", "the Syrian Observatory for Human Rights", "Jets struck a hospital in Ariha"),
+    ]
+
+
+def test_a_relative_clause_or_a_bracketed_acronym_after_the_speakers_name(shipped):
+    body = (
+        "A resident who fled the town last week said the shelling lasted all night. "
+        "The Syrian Observatory for Human Rights (SOHR) reported the convoy was hit twice."
+    )
+    assert shipped(body) == [
+        (None, "A resident who fled the town", "the shelling lasted all night"),
+        ("sohr", "The Syrian Observatory for Human Rights", "the convoy was hit twice"),
+    ]
+
+
+def test_an_appositive_without_commas_and_a_later_surname(shipped):
+    body = (
+        "Observatory head Rami Abdel Rahman said ten fighters died near Hama. "
+        "The rescuers were still digging. "
+        "Abdel Rahman said the toll would rise. "
+        "The White Helmets a group of first responders said it pulled six people from the rubble."
+    )
+    assert [s for s, _, _ in shipped(body)] == ["rami-abdel-rahman", "rami-abdel-rahman", "white-helmets"]
+
+
+# -- generic phrases are not named actors -----------------------------------------------------------------------
+
+
+def test_unnamed_rebels_officials_and_two_speakers_have_no_speaker(shipped):
+    body = (
+        "Rebels say the army lost two tanks near Latamneh. "
+        "U.S. officials said the strikes would continue. "
+        "The Syrian Observatory for Human Rights and the Local Coordination Committees said 12 people died."
+    )
+    assert [s for s, _, _ in shipped(body)] == [None, None, None]
+
+
+def test_a_generic_description_needs_the_text_to_tie_it_to_the_actor(shipped):
+    untied = (
+        "Doctors Without Borders said its teams were treating the wounded in Idlib. "
+        "A clinic run by a small local group was hit on Sunday. "
+        "Medical supplies ran short. "
+        "The charity said two nurses were killed."
+    )
+    assert [s for s, _, _ in shipped(untied)] == ["msf", None]
+    tied = (
+        "Doctors Without Borders the medical charity said its teams were treating the wounded in Idlib. "
+        "Medical supplies ran short. "
+        "The charity said two nurses were killed."
+    )
+    assert [s for s, _, _ in shipped(tied)] == ["msf", "msf"]
+
+
+# -- what a statement holds -------------------------------------------------------------------------------------
+
+
+def test_a_vow_keeps_its_verb_and_a_repeated_paragraph_is_one_statement(shipped):
+    body = (
+        "Erdogan vowed to defend the observation posts around Idlib. "
+        "Rockets hit Saraqib on Friday, the Syrian Observatory for Human Rights said. "
+        "Rockets hit Saraqib on Friday, the Syrian Observatory for Human Rights said."
+    )
+    assert [t for _, _, t in shipped(body)] == [
+        "vowed to defend the observation posts around Idlib", "Rockets hit Saraqib on Friday",
+    ]
+
+
+def test_a_stray_closing_quote_does_not_glue_the_rest_of_the_article(shipped):
+    body = (
+        'The UN called the raid an "outrage" that must end now." '
+        "Rockets hit Saraqib on Friday the Syrian Observatory for Human Rights said."
+    )
+    assert [s for s, _, _ in shipped(body)] == ["sohr"]
+
+
+def test_an_outlets_reporter_reports_for_the_outlet(shipped):
+    body = "Four civilians were wounded by shells on a market in Aleppo SANA reporter said."
+    assert shipped(body) == [("sana", "SANA reporter", "Four civilians were wounded by shells on a market in Aleppo")]
+
+
+def test_a_headline_passive_is_not_the_accused_speaking_and_a_quote_closes_before_the_speaker(shipped):
+    body = (
+        "Erdogan accused of shelling Kurdish towns near Afrin. "
+        '"The town is empty of fighters now" the Syrian Observatory for Human Rights said citing its activists.'
+    )
+    assert shipped(body) == [
+        ("sohr", "the Syrian Observatory for Human Rights", "The town is empty of fighters now"),
+    ]
+
+
+def test_a_closing_ministry_whose_country_lost_its_apostrophe(shipped):
+    body = "Tests on the wounded point to exposure to a nerve agent Turkeys health ministry said on Thursday."
+    assert shipped(body) == [
+        (None, "Turkeys health ministry", "Tests on the wounded point to exposure to a nerve agent"),
+    ]
+
+
+def test_a_closing_speaker_falls_back_to_a_shorter_reading(shipped):
+    # The last article starts a phrase of what was said ("the area", "the rockets"): the speaker is the name or the
+    # unnamed people after it.
+    body = (
+        "Observatory head Rami Abdel Rahman said 12 people died. "
+        "Those still inside were terrified by the strikes in the area Abdel Rahman said and food was running out. "
+        "Turkish guns fired back at the rockets military sources said."
+    )
+    assert shipped(body)[1:] == [
+        ("rami-abdel-rahman", "Abdel Rahman", "Those still inside were terrified by the strikes in the area"),
+        (None, "military sources", "Turkish guns fired back at the rockets"),
+    ]
+
+
+def test_that_opens_what_was_said_only_after_a_listeners_name(shipped):
+    body = (
+        "The governor told Anadolu Agency that four wounded were taken to Turkish hospitals. "
+        "The group said 27 people were killed but that 12 of them were not yet named."
+    )
+    assert [t for _, _, t in shipped(body)] == [
+        "four wounded were taken to Turkish hospitals", "27 people were killed but that 12 of them were not yet named",
+    ]
+
+
+def test_an_inverted_closing_without_its_comma(shipped):
+    body = (
+        "Air strikes near a hospital in Idlib killed at least ten civilians said the Syrian Observatory for Human "
+        "Rights. The Russian defence ministry said the convoy was hit by rebels."
+    )
+    assert shipped(body)[:1] == [
+        ("sohr", "the Syrian Observatory for Human Rights", "Air strikes near a hospital in Idlib killed at least ten civilians"),
+    ]
+    assert [t for _, _, t in shipped(body)][1:] == ["the convoy was hit by rebels"]
+
+
+def test_a_claimed_act_is_no_statement_but_a_claim_about_it_is(shipped):
+    body = (
+        "ISIS claimed an October bomb attack on a police station in Hama. "
+        "The United States claims the strikes are carried out to help Kurdish fighters."
+    )
+    assert [t for _, _, t in shipped(body)] == ["the strikes are carried out to help Kurdish fighters"]
+
+
+def test_the_headline_repeated_under_a_dateline_is_no_statement():
+    matcher = Matcher(gazetteer_from_reference_files(), rules_load())
+    title = "Turkey says tests point to sarin exposure in Idlib victims"
+    body = (
+        "Thursday 6 April 2017 Turkey says tests point to sarin exposure in Idlib victims. "
+        "Three of the wounded died in Turkish hospitals the health ministry said."
+    )
+    found = extract(title, body, PUBLISHED, matcher).statements
+    assert [s.text for s in found] == ["Three of the wounded died in Turkish hospitals"]
+
+
+def test_a_participle_a_reported_act_and_a_participle_after_the_speaker_are_not_what_was_said(shipped):
+    body = (
+        "The casualty figures reported could not be reconciled. "
+        "State television reported the explosion near the checkpoint. "
+        '"We cannot leave the town," he said speaking at the group office in Gaziantep.'
+    )
+    assert [t for _, _, t in shipped(body)] == ["We cannot leave the town"]
+    saying = "State television reported the explosion saying four people had been killed near the checkpoint."
+    assert [t for _, _, t in shipped(saying)] == ["four people had been killed near the checkpoint"]
+
+
+def test_the_listener_after_told_is_not_what_was_said(shipped):
+    body = "The governor of Homs told AP the bomb was placed inside a bus carrying workers."
+    assert [t for _, _, t in shipped(body)] == ["the bomb was placed inside a bus carrying workers"]
+
+
+def test_a_clause_before_the_speakers_and_is_not_a_second_speaker(shipped):
+    body = "The road stays under fire and the Syrian Observatory for Human Rights has asked for a truce to let aid in."
+    assert [(s, t) for s, _, t in shipped(body)] == [("sohr", "has asked for a truce to let aid in")]
+
+
+def test_a_second_reporting_clause_after_but_or_while(shipped):
+    body = (
+        "The Syrian Observatory for Human Rights said Russian jets killed nine people in Saraqib "
+        "but Russia denied carrying out raids there that day."
+    )
+    assert [(s, t) for s, _, t in shipped(body)][1:] == [("russia", "denied carrying out raids there that day")]
+    unnamed = "The Syrian Observatory for Human Rights said jets killed nine people while locals said it was quiet."
+    assert [s for s, _, _ in shipped(unnamed)] == ["sohr"]
+
+
+def test_events_read_a_sentence_with_its_first_statement(read, matcher):
+    body = "SOHR said Russian jets struck a market in Saraqib, killing nine, but Russia denied carrying out raids."
+    result = read(body)
+    assert [s.second for s in result.statements] == [False, True]
+    assert len(result.events) == 1
