@@ -56,6 +56,19 @@ class Trigger:
     rule_ids: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Toll:
+    """A death toll as a sentence states it."""
+
+    count: int
+    vague: bool = False  # "dozens": an exact figure given for the same event replaces it
+    update: bool = False  # "the death toll rose to 51": the event's latest toll, whatever came before
+
+
+# A year is no toll: "13 October 2016 Two children killed" (the corpus lost the commas around datelines).
+_YEARS = range(1900, 2100)
+
+
 @dataclass
 class EventCandidate:
     key: str  # identifies the happening within its article: rule, place, date
@@ -76,6 +89,7 @@ class EventCandidate:
     dated: bool = True  # the date was written in the sentence (not the article's date)
     spread: bool = False  # the place is a governorate the happenings are spread over ("across Idlib province")
     title_place: str = "in"  # the rule's word joining the place to the title; "" leaves the place out
+    toll: Toll | None = None  # how the toll was stated: which of two reports' tolls the event keeps
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,20 +336,62 @@ class _Typist:
         name = actor.name.split(" (")[0]
         return name.lower() if actor.kind == "civilians" else name
 
-    def fatalities(self, sentence: Sentence) -> int | None:
-        if not _found(self.rules.fatality_cues, sentence.text):
+    def toll(self, text: str) -> Toll | None:
+        """The toll the sentence states: the latest when it says the toll rose, else the lowest exact figure
+        (sources differ: the coding guide takes the lowest), else a vague one ("dozens"). A figure inside another
+        ("72 people including nine children") is part of it; "a woman and nine children" add up."""
+        rules = self.rules
+        if not _found(rules.fatality_cues, text):
             return None  # most sentences give no toll: one cheap search instead of every pattern
-        for pattern in self.rules.fatality_patterns:
-            match = pattern.search(sentence.text)
-            if match:
+        found: list[Toll] = []
+        summed: list[tuple[int, int]] = []
+        for pattern in rules.fatality_sums:
+            for match in pattern.finditer(text):
+                first, second = self._figure(match.group("n")), self._figure(match.group("m"))
+                if first is None or second is None or self._sub_count(text, match.start("n")):
+                    continue
+                found.append(Toll(first + second))
+                summed.append(match.span())
+        for pattern in rules.fatality_patterns:
+            for match in pattern.finditer(text):
                 groups = match.groupdict()
-                if groups.get("one"):
-                    return 1
-                number = groups["n"]
-                if number.isdigit():
-                    return int(number)
-                return self.rules.number_words.get(fold_key(number))
-        return None
+                group = "one" if groups.get("one") else "n"
+                start = match.start(group)
+                value = 1 if group == "one" else self._figure(groups["n"])
+                if value is None or any(low <= start < high for low, high in summed) or self._sub_count(text, start):
+                    continue
+                vague = group == "n" and fold_key(groups["n"]) in rules.fatality_vague
+                found.append(Toll(value, vague=vague, update=bool(groups.get("update"))))
+        if not found:
+            return None
+        updates = [t for t in found if t.update]
+        if updates:
+            return updates[-1]
+        exact = [t for t in found if not t.vague]
+        return min(exact or found, key=lambda t: t.count)
+
+    def _figure(self, word: str) -> int | None:
+        if word.isdigit():
+            value = int(word)
+            return None if len(word) == 4 and value in _YEARS else value
+        if word.lower() in ("a", "an"):
+            return 1
+        return self.rules.number_words.get(fold_key(word))
+
+    def _sub_count(self, text: str, start: int) -> bool:
+        pattern = self.rules.fatality_sub_count
+        return pattern is not None and pattern.search(text, max(0, start - 30), start) is not None
+
+
+def _toll_merged(target: EventCandidate, toll: Toll | None) -> None:
+    """Two reports of one event: a toll update wins, then an exact figure over a vague one, then the lowest."""
+    current = target.toll
+    if toll is None or (current is not None and current.update and not toll.update):
+        return
+    if current is None or toll.update or (current.vague and not toll.vague) or (
+        toll.vague == current.vague and toll.count < current.count
+    ):
+        target.toll, target.fatalities = toll, toll.count
 
 
 def _reading(
@@ -383,22 +439,24 @@ def _add_sentence(target: EventCandidate, sentence: Sentence, actors: list[tuple
 def _refer_back(
     found: list[EventCandidate], sentence: Sentence, places: list[Mention], quotes: list[tuple[int, int]],
     gazetteer: Gazetteer, rules: Rules,
-) -> None:
+) -> EventCandidate | None:
     """"The strikes hit the town of Jisr al-Shughur ...": a sentence that types no event of its own but names one
-    already found (rules' anaphors) joins it as a source, when any place it names is the event's or lies in it."""
+    already found (rules' anaphors) joins it as a source, when any place it names is the event's or lies in it.
+    Returns the candidate it joined."""
     pattern, targets = rules.anaphors
     match = pattern.search(sentence.text) if pattern is not None else None
     if match is None or any(q_start <= sentence.start + match.start() < q_end for q_start, q_end in quotes):
-        return
+        return None
     wanted = targets.get(fold_key(match.group(1)), ())
     earlier = next((c for c in reversed(found) if c.rule_id in wanted), None)
     if earlier is None:
-        return
+        return None
     if places and earlier.place_id is not None:
         home = gazetteer.places[earlier.place_id]
         if not any(m.target == home.id or place_within(gazetteer.places[m.target], home) for m in places):
-            return  # "the strikes also hit Saraqib": another place, not this event's
+            return None  # "the strikes also hit Saraqib": another place, not this event's
     _add_sentence(earlier, sentence, [])
+    return earlier
 
 
 def events_find(
@@ -424,8 +482,18 @@ def events_find(
             continue
         if not triggers:
             # ``may_refer_back`` (cues.py): whether the sentence holds a word that can refer back; None: read all.
+            joined = None
             if found and (may_refer_back is None or may_refer_back[sentence.index]):
-                _refer_back(found, sentence, places_by_sentence[sentence.index], quotes, gazetteer, rules)
+                joined = _refer_back(found, sentence, places_by_sentence[sentence.index], quotes, gazetteer, rules)
+            if found:
+                # "35 people were killed by the attack" gives the toll of the happening it refers to; "the death
+                # toll has risen to 51", the latest violent one's.
+                toll = typist.toll(sentence.text)
+                latest = next((c for c in reversed(found) if c.event_type in rules.violent_types), None)
+                if toll is not None and joined is not None and joined.event_type in rules.violent_types:
+                    _toll_merged(joined, toll)
+                elif toll is not None and toll.update and latest is not None:
+                    _toll_merged(latest, toll)
             continue
         places = places_by_sentence[sentence.index]
         statement = statements.get(sentence.index)
@@ -458,6 +526,8 @@ def events_find(
                     back = (reading, earlier)
         if back is not None:
             _add_sentence(back[1], sentence, [])
+            if back[1].event_type in rules.violent_types:
+                _toll_merged(back[1], typist.toll(sentence.text))  # "The blast killed 47": its toll
         if best is None:
             continue
         candidate = _candidate(best, sentence, places, dates_by_sentence[sentence.index], primary_place, venue,
@@ -486,8 +556,7 @@ def _keep(found: list[EventCandidate], candidate: EventCandidate, sentence: Sent
         found.append(candidate)
         return
     _add_sentence(target, sentence, candidate.actors)
-    if target.fatalities is None:
-        target.fatalities = candidate.fatalities
+    _toll_merged(target, candidate.toll)
     if candidate.dated and not target.dated:
         target.occurred_on, target.date_precision, target.dated = (
             candidate.occurred_on, candidate.date_precision, True
@@ -522,7 +591,7 @@ def _per_place(
     if " between " in f" {sentence.text[reading.clause[0] - sentence.start:first - sentence.start].lower()}":
         return [candidate]  # "on the road between Sarmada and Dana": one place between two
     return [
-        replace(candidate, place_id=town, fatalities=None, actors=list(candidate.actors),
+        replace(candidate, place_id=town, fatalities=None, toll=None, actors=list(candidate.actors),
                 sentences=list(candidate.sentences))
         for town in towns
     ]
@@ -579,8 +648,7 @@ def _nested_joined(found: list[EventCandidate], gazetteer: Gazetteer) -> list[Ev
             inner.text = f"{inner.text} {outer.text}"
         known = {a for a, _ in inner.actors}
         inner.actors += [(a, ActorRole.ASSOCIATED) for a, _ in outer.actors if a not in known]
-        if inner.fatalities is None:
-            inner.fatalities = outer.fatalities
+        _toll_merged(inner, outer.toll)
         if outer.dated and not inner.dated:
             inner.occurred_on, inner.date_precision, inner.dated = outer.occurred_on, outer.date_precision, True
         inner.confidence = confidence_after(max(inner.confidence, outer.confidence))
@@ -600,7 +668,8 @@ def _candidate(
         event_type, sub_type = rule.by_actor1.get(variant, (event_type, sub_type))
     place_id, precision, placed, spread = typist.place(reading, sentence, places, primary, venue)
     occurred_on, date_precision, dated = typist.when(reading, dates)
-    fatalities = typist.fatalities(sentence) if event_type in typist.rules.violent_types else None
+    toll = typist.toll(sentence.text) if event_type in typist.rules.violent_types else None
+    fatalities = toll.count if toll else None
     confidence = rule.confidence + 0.1 * placed + 0.1 * dated + 0.05 * bool(roles) + 0.05 * (fatalities is not None)
     return EventCandidate(
         key="", rule_id=rule.id, label=typist.label(reading, sentence, roles), event_type=event_type,
@@ -608,5 +677,5 @@ def _candidate(
         date_precision=date_precision,
         fatalities=fatalities, confidence=round(min(MAX_CONFIDENCE, confidence), 2), actors=roles,
         sentences=[sentence.index], text=sentence.text, placed=placed, dated=dated, spread=spread,
-        title_place=rule.title_place,
+        title_place=rule.title_place, toll=toll,
     )

@@ -148,6 +148,10 @@ class Rules:
     # "the strikes" / "this attack" in a sentence that types no event: (pattern whose group 1 is the word, the rules
     # of the earlier events it can refer back to, by folded word) (events.py).
     anaphors: tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]] = (None, {})
+    # "killing a woman and nine children": two figures that add up to one toll (groups n and m).
+    fatality_sums: tuple[re.Pattern[str], ...] = ()
+    fatality_vague: frozenset[str] = frozenset()  # folded words ("dozens") an exact figure of the same event beats
+    fatality_sub_count: re.Pattern[str] | None = None  # before a figure that is part of another ("including nine")
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -272,6 +276,11 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
     fatality_patterns = tuple(
         re.compile(p.replace("NUM", f"(?:{number_alt})"), re.IGNORECASE) for p in events["fatalities"]["patterns"]
     )
+    fatality_sums = tuple(
+        re.compile(p.replace("NUM", f"(?:{number_alt})"), re.IGNORECASE)
+        for p in events["fatalities"].get("sum_patterns", [])
+    )
+    sub_count = events["fatalities"].get("sub_count_before")
 
     cap = r"[A-Z][\w'\u2019-]*"
     joiners = r"(?:" + "|".join(re.escape(j) for j in patterns["lowercase_joiners"]) + r")(?:-|\s+)"
@@ -333,6 +342,9 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             if events["fatalities"].get("cues") else None
         ),
         number_words=numbers,
+        fatality_sums=fatality_sums,
+        fatality_vague=frozenset(fold_key(w) for w in events["fatalities"].get("vague", [])),
+        fatality_sub_count=re.compile(sub_count, re.IGNORECASE) if sub_count else None,
         org_pattern=org_pattern,
         person_pattern=person_pattern,
         org_kinds=org_kinds,
