@@ -46,6 +46,15 @@ MAX_LABEL = 120
 _MAX_PARTIES = 3  # more names than this make a list, not a title: the label names actor1 and actor2 instead
 # A keyword right after a definite or demonstrative word ("the fighting", "this attack") may refer back.
 _ANAPHORA = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hese|[Tt]hose|[Tt]hat|[Ss]uch)\s+(?:[\w-]+\s+)?$")
+# A state, its government and their people act in violence through the state's forces (_Typist.forces).
+_STATE_SIDE_KINDS = frozenset({"state", "government_body", "person"})
+# Between a name and the keyword after it: the name is who suffered it ("IS militants were killed in air strikes",
+# "rebels killed in shelling"), not who did it.
+_VICTIM_GAP = re.compile(
+    r"\b(?:were|was|been|are|is|being|got)\s+(?:[\w-]+\s+){0,2}?(?:killed|wounded|injured|hit|targeted|struck"
+    r"|bombed|shelled|attacked|executed)\b|\b(?:killed|died|dead|wounded|injured)\s+(?:in|by|during|when|after|as)\b",
+    re.IGNORECASE,
+)
 _ANAPHORA_REACH = 60  # characters before a keyword that can hold the words above: no need to scan the sentence
 
 
@@ -116,6 +125,63 @@ class _Typist:
         self.gazetteer = gazetteer
         self.rules = rules
         self.published = published
+        self._forces: dict[int, int] = {}
+
+    def forces(self, actor_id: int) -> int:
+        """Who carries out a state's violence: its forces. "Russia bombed", "the regime shelled", "Assad's jets"
+        are the state's armed forces (ACLED's "Military Forces of ..."), as the coding guide codes them. Anyone
+        else (a rebel group, the forces themselves) stands as named."""
+        if actor_id in self._forces:
+            return self._forces[actor_id]
+        actors = self.gazetteer.actors
+        actor = actors.get(actor_id)
+        result = actor_id
+        if actor is not None and actor.kind in _STATE_SIDE_KINDS and self._state_of(actor_id) is not None:
+            # The forces under the same state (under the body itself when it is a government body), in force at
+            # the article's date, the highest in the hierarchy: the army rather than one of its divisions.
+            home = actor_id if actor.kind == "government_body" else self._state_of(actor_id)
+            if actor.kind == "person":
+                home = actor.parent_id if actor.parent_id is not None else home
+                if actors[home].kind != "government_body":
+                    home = self._state_of(actor_id)
+            options = [
+                (depth, f.id) for f in actors.values()
+                if f.kind == "state_forces" and self._current(f.id)
+                and (depth := self._depth_below(f.id, home)) is not None
+            ]
+            if options:
+                result = min(options)[1]
+        self._forces[actor_id] = result
+        return result
+
+    def _state_of(self, actor_id: int) -> int | None:
+        current: int | None = actor_id
+        for _ in range(_STATE_DEPTH):
+            if current is None or current not in self.gazetteer.actors:
+                return None
+            if self.gazetteer.actors[current].kind == "state":
+                return current
+            current = self.gazetteer.actors[current].parent_id
+        return None
+
+    def _depth_below(self, actor_id: int, ancestor: int | None) -> int | None:
+        current: int | None = actor_id
+        for depth in range(_STATE_DEPTH):
+            if current is None:
+                return None
+            if current == ancestor:
+                return depth
+            current = self.gazetteer.actors[current].parent_id if current in self.gazetteer.actors else None
+        return None
+
+    def _current(self, actor_id: int) -> bool:
+        """Whether the actor's dated names (if it has any) hold at the article's date: Assad's army in 2016, not
+        the forces of the transitional government."""
+        periods = [p for (_, target), spans in self.gazetteer.name_periods.items() if target == actor_id for p in spans]
+        return not periods or any(
+            (start is None or start <= self.published) and (end is None or self.published <= end)
+            for start, end in periods
+        )
 
     def is_state(self, actor_id: int) -> bool:
         actors = self.gazetteer.actors
@@ -223,8 +289,14 @@ class _Typist:
         for mention in ordered:
             if self.gazetteer.actors[mention.target].kind == "civilians":
                 actor2 = actor2 or mention.target  # civilians are targets, whatever the word order
-        # A name that contains the keyword ("Russian warplanes") is the one acting.
+        # A name that contains the keyword ("Russian warplanes") is the one acting; one that suffered it before
+        # the keyword is its target.
         before = [m for m in ordered if m.start < trigger.start and m.target not in (actor1, actor2)]
+        victims = [m for m in before if _VICTIM_GAP.search(sentence.text, m.end - sentence.start,
+                                                           trigger.start - sentence.start)]
+        if victims:
+            before = [m for m in before if m not in victims]
+            actor2 = actor2 or victims[0].target
         after = [m for m in ordered if m.start >= trigger.end and m.target not in (actor1, actor2)]
         if actor1 is None and before:
             actor1 = before[-1].target
@@ -427,13 +499,34 @@ def _merge_target(found: list[EventCandidate], new: EventCandidate) -> EventCand
     return None
 
 
+def _with_forces(roles: list[tuple[int, str]], typist: _Typist) -> list[tuple[int, str]]:
+    """Violence's actor1 as the forces that carried it out ("Russia bombed": the Russian forces)."""
+    actor1 = next((a for a, role in roles if role == ActorRole.ACTOR1), None)
+    if actor1 is None or (forces := typist.forces(actor1)) == actor1:
+        return roles
+    return [(forces, ActorRole.ACTOR1)] + [(a, ActorRole.ASSOCIATED if a == actor1 else role)
+                                           for a, role in roles if a != forces]
+
+
 def _add_sentence(target: EventCandidate, sentence: Sentence, actors: list[tuple[int, str]]) -> None:
+    """Another report of the same happening. When the first named nobody as actor1, this one's actor1 is the
+    event's ("Airstrikes hit Hass" then "The strikes were carried out by Russian jets")."""
     if sentence.index in target.sentences:
         return
     target.sentences.append(sentence.index)
     target.text = f"{target.text} {sentence.text}"
+    _adopt_actor1(target, actors)
     known = {a for a, _ in target.actors}
     target.actors += [(a, ActorRole.ASSOCIATED) for a, _ in actors if a not in known]
+
+
+def _adopt_actor1(target: EventCandidate, actors: list[tuple[int, str]]) -> None:
+    if any(role == ActorRole.ACTOR1 for _, role in target.actors):
+        return
+    actor1 = next((a for a, role in actors if role == ActorRole.ACTOR1), None)
+    if actor1 is None or any(a == actor1 and role == ActorRole.ACTOR2 for a, role in target.actors):
+        return  # who suffered it in one report is not who did it in another
+    target.actors = [(actor1, ActorRole.ACTOR1)] + [(a, role) for a, role in target.actors if a != actor1]
 
 
 def _refer_back(
@@ -476,8 +569,11 @@ def events_find(
 ) -> list[EventCandidate]:
     typist = _Typist(gazetteer, rules, published)
     found: list[EventCandidate] = []
+    headline: dict[tuple[str, str], int] = {}  # (event type, sub-type) -> the actor1 the headline gives it
     for sentence in sentences:
         triggers = triggers_by_sentence[sentence.index]
+        if sentence.title and not sentence.junk:
+            headline.update(_headline_actors(sentence, triggers, actors_by_sentence[sentence.index], quotes, typist))
         if sentence.junk or sentence.title:
             continue
         if not triggers:
@@ -525,7 +621,10 @@ def events_find(
                 elif back is None:
                     back = (reading, earlier)
         if back is not None:
-            _add_sentence(back[1], sentence, [])
+            back_roles = typist.roles(back[0], sentence)
+            if back[1].event_type in rules.violent_types:
+                back_roles = _with_forces(back_roles, typist)
+            _add_sentence(back[1], sentence, [(a, r) for a, r in back_roles if r == ActorRole.ACTOR1])
             if back[1].event_type in rules.violent_types:
                 _toll_merged(back[1], typist.toll(sentence.text))  # "The blast killed 47": its toll
         if best is None:
@@ -537,6 +636,7 @@ def events_find(
         for each in _per_place(candidate, best, sentence, places, gazetteer, rules):
             _keep(found, each, sentence)
     found = _nested_joined(found, gazetteer)
+    _headline_applied(found, headline)
     # "Rebels pulled out of Khan Shaykhun" is part of "troops recaptured Khan Shaykhun", not a second event.
     kept = [
         c for c in found
@@ -548,6 +648,41 @@ def events_find(
         place_slug = gazetteer.places[candidate.place_id].slug if candidate.place_id else "-"
         candidate.key = f"{candidate.rule_id}|{place_slug}|{candidate.occurred_on.isoformat()}"[:200]
     return kept
+
+
+def _headline_actors(
+    sentence: Sentence, triggers: list[Trigger], actors: list[Mention], quotes: list[tuple[int, int]], typist: _Typist,
+) -> dict[tuple[str, str], int]:
+    """Who the headline says did what: "Russian jets pound Aleppo", "Rebel shelling kills four in Damascus". The
+    headline is no event of its own (the lead tells the same happening), but it often names the perpetrator the
+    lead leaves out."""
+    given: dict[tuple[str, str], int] = {}
+    for trigger in triggers:
+        if any(q_start <= trigger.start < q_end for q_start, q_end in quotes):
+            continue
+        for rule_id in trigger.rule_ids:
+            rule = typist.rules.event_rules[rule_id]
+            if rule.event_type not in typist.rules.violent_types or rule.by_actor1:
+                continue
+            reading = _reading(sentence, trigger, rule, None, actors, typist)
+            if not typist.admissible(reading, sentence, []):
+                continue
+            actor1 = next((a for a, role in typist.roles(reading, sentence) if role == ActorRole.ACTOR1), None)
+            if actor1 is not None:
+                given.setdefault((rule.event_type, rule.sub_event_type), typist.forces(actor1))
+    return given
+
+
+def _headline_applied(found: list[EventCandidate], headline: dict[tuple[str, str], int]) -> None:
+    """The article's first happening of the headline's kind takes the headline's perpetrator when its own
+    sentences name none."""
+    seen: set[tuple[str, str]] = set()
+    for candidate in found:
+        kind = (candidate.event_type, candidate.sub_event_type)
+        if kind in seen or kind not in headline:
+            continue
+        seen.add(kind)
+        _adopt_actor1(candidate, [(headline[kind], ActorRole.ACTOR1)])
 
 
 def _keep(found: list[EventCandidate], candidate: EventCandidate, sentence: Sentence) -> None:
@@ -661,6 +796,8 @@ def _candidate(
 ) -> EventCandidate:
     rule = reading.rule
     roles = typist.roles(reading, sentence)
+    if rule.event_type in typist.rules.violent_types:
+        roles = _with_forces(roles, typist)
     event_type, sub_type = rule.event_type, rule.sub_event_type
     if rule.by_actor1:
         actor1 = next((a for a, role in roles if role == ActorRole.ACTOR1), None)
