@@ -55,7 +55,14 @@ _VICTIM_GAP = re.compile(
     r"|bombed|shelled|attacked|executed)\b|\b(?:killed|died|dead|wounded|injured)\s+(?:in|by|during|when|after|as)\b",
     re.IGNORECASE,
 )
-_ANAPHORA_REACH = 60  # characters before a keyword that can hold the words above: no need to scan the sentence
+_ANAPHORA_REACH = 60
+_DATELINE_YEAR = re.compile(r"\d{4}")
+# A year as written in running text; "lead" when "in"/"since"/"during" puts the happening in it. Not a UN
+# resolution's number ("resolution 2254") nor part of a figure.
+_YEAR = re.compile(
+    r"(?<![Rr]esolution )(?<![Rr]esolutions )(?<![\d.,-])(?P<lead>\b(?:[Ii]n|[Ss]ince|[Dd]uring)\s+)?"
+    r"\b(?P<year>19[5-9]\d|20\d\d)\b(?![\d-])"
+)  # characters before a keyword that can hold the words above: no need to scan the sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +133,7 @@ class _Typist:
         self.rules = rules
         self.published = published
         self._forces: dict[int, int] = {}
+        self.year = published.year  # the article's year as its text gives it (events_find)
 
     def forces(self, actor_id: int) -> int:
         """Who carries out a state's violence: its forces. "Russia bombed", "the regime shelled", "Assad's jets"
@@ -194,6 +202,20 @@ class _Typist:
             current = actors[current].parent_id
         return False
 
+    def earlier_year(self, text: str, keyword: int, clause_end: int) -> bool:
+        """History told as such: a year before the article's own in front of the keyword ("since 2011, when the
+        regime cracked down on protests", "July 2011 Assad sends in troops") or "in 2013" after it in its clause.
+        The corpus lost most commas, so the sentence up to the keyword stands for its clause. A year after the
+        keyword otherwise ("the deadliest since 2013") compares today's happening with history."""
+        if "19" not in text and "20" not in text:
+            return False  # no year can be written here: most sentences stop at this test
+        for match in _YEAR.finditer(text, 0, clause_end):
+            if int(match.group("year")) >= self.year:
+                continue
+            if match.start() < keyword or match.group("lead"):
+                return True
+        return False
+
     @staticmethod
     def clause(sentence: Sentence, position: int) -> tuple[int, int]:
         """(start, end) of the clause around an absolute offset, in absolute offsets."""
@@ -216,7 +238,8 @@ class _Typist:
             return False
         clause = reading.clause
         c_start, c_end = clause[0] - sentence.start, clause[1] - sentence.start
-        if _found(rules.background, text, c_start, c_end):
+        if _found(rules.background, text, c_start, c_end) or self.earlier_year(text, trigger.start - sentence.start,
+                                                                              c_end):
             return False
         if not rule.hypothetical_ok and _found(rules.hypothetical, text, c_start, c_end):
             return False
@@ -568,6 +591,15 @@ def events_find(
     may_refer_back: list[bool] | None = None,
 ) -> list[EventCandidate]:
     typist = _Typist(gazetteer, rules, published)
+    # The text's own dateline may date the article earlier than the dataset does (coding guide, rule 3): a year
+    # is history only when it is before both.
+    opening = [d for s in sentences[:3] for d in dates_by_sentence[s.index] if d.precision == DatePrecision.DAY]
+    # "21 Jul 2016 Dozens of civilians ...", "Date of publication 4 April 2017": the first lines' dates written
+    # with their year are the story's dateline (the corpus lost the line break after it), not the day a
+    # happening took place; the lead's "on Tuesday" is.
+    opening_lines = {s.index for s in [s for s in sentences if not s.title][:2]}
+    if opening:
+        typist.year = min(typist.year, opening[0].value.year)
     found: list[EventCandidate] = []
     headline: dict[tuple[str, str], int] = {}  # (event type, sub-type) -> the actor1 the headline gives it
     for sentence in sentences:
@@ -629,7 +661,11 @@ def events_find(
                 _toll_merged(back[1], typist.toll(sentence.text))  # "The blast killed 47": its toll
         if best is None:
             continue
-        candidate = _candidate(best, sentence, places, dates_by_sentence[sentence.index], primary_place, venue,
+        dates = dates_by_sentence[sentence.index]
+        if sentence.index in opening_lines:
+            dates = [d for d in dates if not _DATELINE_YEAR.search(sentence.text, d.start - sentence.start,
+                                                                   d.end - sentence.start)]
+        candidate = _candidate(best, sentence, places, dates, primary_place, venue,
                                typist)
         if candidate.dated and (published - candidate.occurred_on).days > rules.background_horizon_days:
             continue  # told as context: "the 2013 attack on Ghouta", "air strikes in September" in a June story
