@@ -613,6 +613,12 @@ def events_find(
             joined = None
             if found and (may_refer_back is None or may_refer_back[sentence.index]):
                 joined = _refer_back(found, sentence, places_by_sentence[sentence.index], quotes, gazetteer, rules)
+            if joined is not None and not joined.dated:
+                # "The strikes on Saraqib on Tuesday ...": the day the first report left out.
+                day = next((d for d in dates_by_sentence[sentence.index]
+                            if d.precision == DatePrecision.DAY and d.value <= published), None)
+                if day is not None:
+                    joined.occurred_on, joined.date_precision, joined.dated = day.value, day.precision, True
             if found:
                 # "35 people were killed by the attack" gives the toll of the happening it refers to; "the death
                 # toll has risen to 51", the latest violent one's.
@@ -657,6 +663,9 @@ def events_find(
             if back[1].event_type in rules.violent_types:
                 back_roles = _with_forces(back_roles, typist)
             _add_sentence(back[1], sentence, [(a, r) for a, r in back_roles if r == ActorRole.ACTOR1])
+            occurred_on, precision, dated = typist.when(back[0], dates_by_sentence[sentence.index])
+            if dated and not back[1].dated:
+                back[1].occurred_on, back[1].date_precision, back[1].dated = occurred_on, precision, True
             if back[1].event_type in rules.violent_types:
                 _toll_merged(back[1], typist.toll(sentence.text))  # "The blast killed 47": its toll
         if best is None:

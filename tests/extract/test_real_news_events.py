@@ -1,0 +1,98 @@
+"""Events as real news tells them (issue 13): tolls written the way reporters write them, perpetrators kept
+through passives, headlines and later sentences, air raids that are no arrests, history and datelines that are no
+happenings. The sentences are our own; what they check is what an editor would see on an event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from events.models import ActorRole
+
+
+def _roles(matcher, event) -> dict[str, str]:
+    return {matcher.gazetteer.actors[a].slug: role for a, role in event.actors}
+
+
+def _actor1(matcher, event) -> str | None:
+    return next((matcher.gazetteer.actors[a].slug for a, role in event.actors if role == ActorRole.ACTOR1), None)
+
+
+def test_a_toll_told_as_a_sum_is_added_up(read):
+    (event,) = read("Air strikes on Saraqib on Tuesday killed a woman and nine children.").events
+    assert event.fatalities == 10
+    (event,) = read("Five women and a child were killed when warplanes bombed Saraqib on Tuesday.").events
+    assert event.fatalities == 6
+
+
+def test_a_figure_inside_the_toll_is_not_the_toll(read):
+    body = "At least 31 people including eight children were killed in air strikes on Saraqib on Tuesday."
+    (event,) = read(body).events
+    assert event.fatalities == 31
+
+
+def test_a_year_in_a_dateline_is_no_toll(read):
+    (event,) = read("4 September 2018 Two children were killed by rocket fire on Saraqib.").events
+    assert event.fatalities == 2
+
+
+def test_the_latest_toll_and_an_exact_figure_win(read):
+    body = "Air strikes hit Saraqib on Tuesday, killing 10 people. The death toll has since risen to 14."
+    (event,) = read(body).events
+    assert event.fatalities == 14
+    body = "Dozens were killed in air strikes on Saraqib on Tuesday. The strikes killed 23 people, the monitor said."
+    (event,) = read(body).events
+    assert event.fatalities == 23
+
+
+def test_two_reports_of_one_toll_keep_the_lowest(read):
+    body = (
+        "A car bomb killed seven people in Saraqib on Tuesday, the monitor said. "
+        "The car bomb in Saraqib killed five people, state media said."
+    )
+    (event,) = read(body).events
+    assert event.fatalities == 5
+
+
+def test_a_state_acts_in_violence_through_its_forces(read, matcher):
+    (event,) = read("Russia bombed Saraqib on Tuesday, killing four civilians.").events
+    assert _actor1(matcher, event) == "russian-armed-forces"
+
+
+def test_those_killed_by_the_strike_are_not_its_perpetrator(read, matcher):
+    (event,) = read("Twelve ISIS fighters were killed in air strikes near Saraqib on Tuesday.").events
+    assert _actor1(matcher, event) is None
+    assert _roles(matcher, event)["islamic-state"] == ActorRole.ACTOR2
+
+
+def test_the_headline_names_the_perpetrator_the_lead_leaves_out(read, matcher):
+    (event,) = read("Air strikes hit Saraqib on Tuesday, killing 12 people.", title="Russian warplanes strike Idlib").events
+    assert _actor1(matcher, event) == "russian-armed-forces"
+
+
+def test_a_later_report_names_the_perpetrator(read, matcher):
+    body = "Air strikes hit Saraqib on Tuesday, killing 12 people. The strikes were carried out by Russian warplanes."
+    (event,) = read(body).events
+    assert _actor1(matcher, event) == "russian-armed-forces"
+
+
+def test_raids_are_air_raids_unless_people_are_arrested(read):
+    body = "Air strikes hit Saraqib on Tuesday. The raids also destroyed a bakery in Saraqib."
+    assert [e.sub_event_type for e in read(body).events] == ["Air/drone strike"]
+    body = "Government forces raided homes in Saraqib on Tuesday and arrested 20 men."
+    assert [e.sub_event_type for e in read(body).events] == ["Arrests"]
+
+
+def test_history_told_with_its_year_is_no_event(read):
+    body = "Syria has been at war since 2011, when the regime cracked down on protests in Saraqib."
+    assert read(body).events == []
+    body = "The town was shelled in 2015 and again in 2016 according to residents of Saraqib."
+    assert read(body).events == []
+
+
+def test_the_dateline_is_not_the_day_of_the_happening(read):
+    body = (
+        "7 Sep 2018 Air strikes hit Saraqib, killing five people. "
+        "The strikes on Saraqib on Tuesday were the heaviest in weeks."
+    )
+    (event,) = read(body).events
+    assert event.occurred_on == date(2018, 9, 4)
