@@ -511,7 +511,7 @@ def _merge_target(found: list[EventCandidate], new: EventCandidate) -> EventCand
     """The candidate an article's later sentence adds to: the same rule, place and date; or the same rule and
     place when one of the two gives no date; or, for a sentence naming neither place nor date, the latest
     candidate of the same rule ("The blast went off close to ...")."""
-    same_rule = [c for c in found if c.rule_id == new.rule_id]
+    same_rule = [c for c in found if _same_kind(c, new)]
     for candidate in same_rule:
         if candidate.place_id == new.place_id and (
             candidate.occurred_on == new.occurred_on or not candidate.dated or not new.dated
@@ -529,6 +529,14 @@ def _with_forces(roles: list[tuple[int, str]], typist: _Typist) -> list[tuple[in
         return roles
     return [(forces, ActorRole.ACTOR1)] + [(a, ActorRole.ASSOCIATED if a == actor1 else role)
                                            for a, role in roles if a != forces]
+
+
+def _same_kind(a: EventCandidate, b: EventCandidate) -> bool:
+    """Two rules of one violent ACLED sub-type ("shelling" and "shells ... fired", "air strikes" and "raids") tell
+    one happening as well as one rule; "Other" strategic developments are too many kinds of thing for that."""
+    if a.rule_id == b.rule_id:
+        return True
+    return a.event_type == b.event_type and a.sub_event_type == b.sub_event_type and a.sub_event_type != "Other"
 
 
 def _add_sentence(target: EventCandidate, sentence: Sentence, actors: list[tuple[int, str]]) -> None:
