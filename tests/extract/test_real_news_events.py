@@ -96,3 +96,10 @@ def test_the_dateline_is_not_the_day_of_the_happening(read):
     )
     (event,) = read(body).events
     assert event.occurred_on == date(2018, 9, 4)
+
+
+def test_who_fights_whom_in_general_is_no_battle(read):
+    body = "The attack in Saraqib was blamed on rebels fighting to overthrow the government since the war began."
+    assert [e.sub_event_type for e in read(body).events if e.event_type == "Battles"] == []
+    body = "Air strikes on Saraqib came amid intense clashes between government forces and rebels in Idlib province."
+    assert [e.event_type for e in read(body).events] == ["Explosions/Remote violence"]
