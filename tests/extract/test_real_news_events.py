@@ -103,3 +103,10 @@ def test_who_fights_whom_in_general_is_no_battle(read):
     assert [e.sub_event_type for e in read(body).events if e.event_type == "Battles"] == []
     body = "Air strikes on Saraqib came amid intense clashes between government forces and rebels in Idlib province."
     assert [e.event_type for e in read(body).events] == ["Explosions/Remote violence"]
+
+
+def test_an_attack_foiled_is_a_clash_and_a_rocket_attack_is_shelling(read):
+    body = "Government forces foiled an attack by HTS on their positions near Saraqib on Tuesday."
+    assert [e.sub_event_type for e in read(body).events] == ["Armed clash"]
+    body = "Two civilians were killed in a rocket attack on Saraqib on Tuesday."
+    assert [e.sub_event_type for e in read(body).events] == ["Shelling/artillery/missile attack"]
