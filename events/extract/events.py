@@ -57,6 +57,9 @@ _VICTIM_GAP = re.compile(
 )
 _ANAPHORA_REACH = 60
 _DATELINE_YEAR = re.compile(r"\d{4}")
+# After a place that opens a sentence: the sentence goes on with a new capitalised phrase (a round-up's heading).
+_HEADING = re.compile(r"\s+(?:[A-Z][\w-]*\s+){0,1}[A-Z][a-z]")
+_CITY_AFTER = re.compile(r"\s+(?:city|City)\b")
 # A year as written in running text; "lead" when "in"/"since"/"during" puts the happening in it. Not a UN
 # resolution's number ("resolution 2254") nor part of a figure.
 _YEAR = re.compile(
@@ -134,6 +137,7 @@ class _Typist:
         self.published = published
         self._forces: dict[int, int] = {}
         self.year = published.year  # the article's year as its text gives it (events_find)
+        self._governorate_of: dict[int, int] | None = None  # a city named like its governorate -> the governorate
 
     def forces(self, actor_id: int) -> int:
         """Who carries out a state's violence: its forces. "Russia bombed", "the regime shelled", "Assad's jets"
@@ -190,6 +194,35 @@ class _Typist:
             (start is None or start <= self.published) and (end is None or self.published <= end)
             for start, end in periods
         )
+
+    def provinces(self, sentence: Sentence, places: list[Mention]) -> list[Mention]:
+        """A city named like its governorate stands for the governorate where the text means the province: as
+        the heading of a regional round-up ("Hama An army unit clashed ...", the corpus lost the line break) and
+        where the sentence also names the province itself ("Hama ... in the countryside of Hama province"), unless
+        it says the city ("Hama city", "the city of Hama")."""
+        if not places:
+            return places
+        if self._governorate_of is None:
+            places_all = self.gazetteer.places
+            governorates = {fold_key(p.admin1): p.id for p in places_all.values() if p.kind == "governorate"}
+            self._governorate_of = {
+                p.id: governorates[fold_key(p.name)] for p in places_all.values()
+                if p.kind != "governorate" and fold_key(p.name) in governorates
+                and fold_key(p.admin1) == fold_key(p.name)
+            }
+        named = {m.target for m in places}
+        result = []
+        for mention in places:
+            province = self._governorate_of.get(mention.target)
+            if province is not None and not mention.scope:
+                at = mention.start - sentence.start
+                heading = at == 0 and _HEADING.match(sentence.text, mention.end - sentence.start) is not None
+                city = _CITY_AFTER.match(sentence.text, mention.end - sentence.start) is not None or sentence.text[
+                    max(0, at - 12):at].lower().endswith(("city of ", "centre of ", "center of "))
+                if not city and (heading or province in named):
+                    mention = replace(mention, target=province, scope="region")
+            result.append(mention)
+        return result
 
     def is_state(self, actor_id: int) -> bool:
         actors = self.gazetteer.actors
@@ -637,7 +670,7 @@ def events_find(
                 elif toll is not None and toll.update and latest is not None:
                     _toll_merged(latest, toll)
             continue
-        places = places_by_sentence[sentence.index]
+        places = typist.provinces(sentence, places_by_sentence[sentence.index])
         statement = statements.get(sentence.index)
         dateline = _DATELINE.match(sentence.text)
         after = sentence.start + dateline.end() if dateline else sentence.start

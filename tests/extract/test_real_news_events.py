@@ -110,3 +110,11 @@ def test_an_attack_foiled_is_a_clash_and_a_rocket_attack_is_shelling(read):
     assert [e.sub_event_type for e in read(body).events] == ["Armed clash"]
     body = "Two civilians were killed in a rocket attack on Saraqib on Tuesday."
     assert [e.sub_event_type for e in read(body).events] == ["Shelling/artillery/missile attack"]
+
+
+def test_a_round_ups_heading_names_the_province_not_the_city(read, matcher):
+    body = "Hama Government forces clashed with HTS in the northern countryside on Tuesday."
+    (event,) = read(body).events
+    assert matcher.gazetteer.places[event.place_id].slug == "hama-governorate"
+    (event,) = read("Hama was shelled by HTS on Tuesday, killing two civilians.").events
+    assert matcher.gazetteer.places[event.place_id].slug == "hama"
