@@ -564,6 +564,19 @@ def _with_forces(roles: list[tuple[int, str]], typist: _Typist) -> list[tuple[in
                                            for a, role in roles if a != forces]
 
 
+def _told_again(new: EventCandidate, earlier: EventCandidate, gazetteer: Gazetteer) -> bool:
+    """Whether a sentence that refers back to ``earlier`` ("the bombing") and types an event of the same kind
+    tells that one again: no place of its own, or the same place, or one holding the other."""
+    if not _same_kind(new, earlier):
+        return False
+    if not new.placed or new.place_id is None or earlier.place_id is None or new.place_id == earlier.place_id:
+        return True
+    places = gazetteer.places
+    return place_within(places[new.place_id], places[earlier.place_id]) or place_within(
+        places[earlier.place_id], places[new.place_id]
+    )
+
+
 def _same_kind(a: EventCandidate, b: EventCandidate) -> bool:
     """Two rules of one violent ACLED sub-type ("shelling" and "shells ... fired", "air strikes" and "raids") tell
     one happening as well as one rule; "Other" strategic developments are too many kinds of thing for that."""
@@ -719,6 +732,8 @@ def events_find(
                                typist)
         if candidate.dated and (published - candidate.occurred_on).days > rules.background_horizon_days:
             continue  # told as context: "the 2013 attack on Ghouta", "air strikes in September" in a June story
+        if back is not None and _told_again(candidate, back[1], gazetteer):
+            continue  # "The bombing by Russian jets targeted Aleppo": the bombing already found, not another one
         for each in _per_place(candidate, best, sentence, places, gazetteer, rules):
             _keep(found, each, sentence)
     found = _nested_joined(found, gazetteer)

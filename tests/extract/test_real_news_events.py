@@ -118,3 +118,13 @@ def test_a_round_ups_heading_names_the_province_not_the_city(read, matcher):
     assert matcher.gazetteer.places[event.place_id].slug == "hama-governorate"
     (event,) = read("Hama was shelled by HTS on Tuesday, killing two civilians.").events
     assert matcher.gazetteer.places[event.place_id].slug == "hama"
+
+
+def test_rockets_fired_by_jets_are_an_air_strike_told_once(read):
+    body = (
+        "Russian warplanes struck Saraqib on Tuesday, killing six people. "
+        "The bombing by Russian warplanes destroyed a bakery in Saraqib."
+    )
+    assert [e.sub_event_type for e in read(body).events] == ["Air/drone strike"]
+    body = "Rockets fired by jets hit a hospital in Saraqib on Tuesday."
+    assert [e.sub_event_type for e in read(body).events] == ["Air/drone strike"]
