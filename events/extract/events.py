@@ -655,7 +655,8 @@ def events_find(
     if opening:
         typist.year = min(typist.year, opening[0].value.year)
     found: list[EventCandidate] = []
-    headline: dict[tuple[str, str], int] = {}  # (event type, sub-type) -> the actor1 the headline gives it
+    # (event type, sub-type) -> the actor1 and the toll the headline gives it
+    headline: dict[tuple[str, str], tuple[int | None, Toll | None]] = {}
     for sentence in sentences:
         triggers = triggers_by_sentence[sentence.index]
         if sentence.title and not sentence.junk:
@@ -753,11 +754,11 @@ def events_find(
 
 def _headline_actors(
     sentence: Sentence, triggers: list[Trigger], actors: list[Mention], quotes: list[tuple[int, int]], typist: _Typist,
-) -> dict[tuple[str, str], int]:
-    """Who the headline says did what: "Russian jets pound Aleppo", "Rebel shelling kills four in Damascus". The
-    headline is no event of its own (the lead tells the same happening), but it often names the perpetrator the
-    lead leaves out."""
-    given: dict[tuple[str, str], int] = {}
+) -> dict[tuple[str, str], tuple[int | None, Toll | None]]:
+    """Who the headline says did what, and its toll: "Russian jets pound Aleppo", "Air raid kills 19 in Idlib".
+    The headline is no event of its own (the lead tells the same happening), but it often names the perpetrator
+    or the toll the lead leaves out."""
+    given: dict[tuple[str, str], tuple[int | None, Toll | None]] = {}
     for trigger in triggers:
         if any(q_start <= trigger.start < q_end for q_start, q_end in quotes):
             continue
@@ -769,21 +770,29 @@ def _headline_actors(
             if not typist.admissible(reading, sentence, []):
                 continue
             actor1 = next((a for a, role in typist.roles(reading, sentence) if role == ActorRole.ACTOR1), None)
-            if actor1 is not None:
-                given.setdefault((rule.event_type, rule.sub_event_type), typist.forces(actor1))
+            given.setdefault(
+                (rule.event_type, rule.sub_event_type),
+                (typist.forces(actor1) if actor1 is not None else None, typist.toll(sentence.text)),
+            )
     return given
 
 
-def _headline_applied(found: list[EventCandidate], headline: dict[tuple[str, str], int]) -> None:
-    """The article's first happening of the headline's kind takes the headline's perpetrator when its own
-    sentences name none."""
+def _headline_applied(
+    found: list[EventCandidate], headline: dict[tuple[str, str], tuple[int | None, Toll | None]],
+) -> None:
+    """The article's first happening of the headline's kind takes the headline's perpetrator and toll when its
+    own sentences give none."""
     seen: set[tuple[str, str]] = set()
     for candidate in found:
         kind = (candidate.event_type, candidate.sub_event_type)
         if kind in seen or kind not in headline:
             continue
         seen.add(kind)
-        _adopt_actor1(candidate, [(headline[kind], ActorRole.ACTOR1)])
+        actor1, toll = headline[kind]
+        if actor1 is not None:
+            _adopt_actor1(candidate, [(actor1, ActorRole.ACTOR1)])
+        if candidate.toll is None and toll is not None:
+            candidate.toll, candidate.fatalities = toll, toll.count
 
 
 def _keep(found: list[EventCandidate], candidate: EventCandidate, sentence: Sentence) -> None:

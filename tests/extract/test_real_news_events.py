@@ -128,3 +128,8 @@ def test_rockets_fired_by_jets_are_an_air_strike_told_once(read):
     assert [e.sub_event_type for e in read(body).events] == ["Air/drone strike"]
     body = "Rockets fired by jets hit a hospital in Saraqib on Tuesday."
     assert [e.sub_event_type for e in read(body).events] == ["Air/drone strike"]
+
+
+def test_the_headline_gives_the_toll_the_lead_leaves_out(read):
+    (event,) = read("Air strikes hit Saraqib on Tuesday.", title="Air strikes kill 19 in Idlib").events
+    assert event.fatalities == 19
