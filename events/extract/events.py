@@ -82,8 +82,13 @@ class Toll:
     count: int
     vague: bool = False  # "dozens": an exact figure given for the same event replaces it
     update: bool = False  # "the death toll rose to 51": the event's latest toll, whatever came before
+    more: bool = False  # "three more civilians were killed": deaths on top of a toll, not another count of it
 
 
+# Around a figure: "another seven", "three more civilians", "a woman among them".
+_MORE_BEFORE = re.compile(r"\b(?:another|a further|further)\s+(?:at\s+least\s+)?$", re.IGNORECASE)
+_MORE_AFTER = re.compile(r"\s+(?:more|other|others)\b", re.IGNORECASE)
+_AMONG_AFTER = re.compile(r"\S+\s+(?:[\w-]+\s+){0,2}?among\s+(?:them|whom|the\s+dead)\b", re.IGNORECASE)
 # A year is no toll: "13 October 2016 Two children killed" (the corpus lost the commas around datelines).
 _YEARS = range(1900, 2100)
 
@@ -489,14 +494,17 @@ class _Typist:
                 if value is None or any(low <= start < high for low, high in summed) or self._sub_count(text, start):
                     continue
                 vague = group == "n" and fold_key(groups["n"]) in rules.fatality_vague
-                found.append(Toll(value, vague=vague, update=bool(groups.get("update"))))
+                more = _MORE_BEFORE.search(text, max(0, start - 12), start) is not None or _MORE_AFTER.match(
+                    text, match.end(group)) is not None
+                found.append(Toll(value, vague=vague, update=bool(groups.get("update")), more=more))
         if not found:
             return None
         updates = [t for t in found if t.update]
         if updates:
             return updates[-1]
         exact = [t for t in found if not t.vague]
-        return min(exact or found, key=lambda t: t.count)
+        pool = [t for t in exact if not t.more] or exact or found
+        return min(pool, key=lambda t: t.count)
 
     def _figure(self, word: str) -> int | None:
         if word.isdigit():
@@ -507,15 +515,18 @@ class _Typist:
         return self.rules.number_words.get(fold_key(word))
 
     def _sub_count(self, text: str, start: int) -> bool:
+        """"including four women and two children", "a woman among them": part of a toll, not one."""
         pattern = self.rules.fatality_sub_count
-        return pattern is not None and pattern.search(text, max(0, start - 30), start) is not None
+        if pattern is not None and pattern.search(text, max(0, start - 60), start) is not None:
+            return True
+        return _AMONG_AFTER.match(text, start) is not None
 
 
 def _toll_merged(target: EventCandidate, toll: Toll | None) -> None:
     """Two reports of one event: a toll update wins, then an exact figure over a vague one, then the lowest."""
     current = target.toll
-    if toll is None or (current is not None and current.update and not toll.update):
-        return
+    if toll is None or (current is not None and ((current.update and not toll.update) or toll.more)):
+        return  # "three more were killed" adds to a toll: it is no lower count of the same deaths
     if current is None or toll.update or (current.vague and not toll.vague) or (
         toll.vague == current.vague and toll.count < current.count
     ):

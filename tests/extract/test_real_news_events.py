@@ -133,3 +133,17 @@ def test_rockets_fired_by_jets_are_an_air_strike_told_once(read):
 def test_the_headline_gives_the_toll_the_lead_leaves_out(read):
     (event,) = read("Air strikes hit Saraqib on Tuesday.", title="Air strikes kill 19 in Idlib").events
     assert event.fatalities == 19
+
+
+def test_parts_of_a_toll_and_deaths_on_top_of_it_are_not_the_toll(read):
+    body = "Another seven people including four women and two children were killed in air strikes on Saraqib."
+    (event,) = read(body).events
+    assert event.fatalities == 7
+    body = (
+        "At least 20 civilians were killed in air strikes on Saraqib on Tuesday. "
+        "The strikes on Saraqib killed three more civilians in the evening."
+    )
+    (event,) = read(body).events
+    assert event.fatalities == 20
+    (event,) = read("The rocket fire on two villages killed four soldiers near Saraqib on Tuesday.").events
+    assert event.fatalities == 4
