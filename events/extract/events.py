@@ -9,8 +9,10 @@ said: the speaker reports it, it is not one of its actors.
 
 From the same sentence then come the actors in their roles, the place (the most specific one near the keyword, or
 the rule's fallback), the date (the nearest date expression, else the article's date with week precision) and the
-fatalities when a figure is stated. Sentences describing the same happening within an article make one candidate:
-the same rule, place and date, or a follow-up sentence that names no place or date of its own.
+fatalities when a figure is stated (the lowest of two sources, the latest "toll rose to"). Sentences describing the
+same happening within an article make one candidate: the same rule (or violent sub-type), place and date, or a
+follow-up sentence that names no place or date of its own; a follow-up or the headline gives the perpetrator and the
+toll the first report left out.
 """
 
 from __future__ import annotations
