@@ -91,6 +91,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The hot fragment the pages repeat by the fifty (an event in a list) is Jinja2: see events/public/jinja.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "events.public.jinja.environment", "autoescape": True},
+    },
 ]
 
 WSGI_APPLICATION = "idlib_tracker.wsgi.application"

@@ -86,6 +86,8 @@ class Synthetic:
                 ring = [[lon, lat], [lon + 0.3, lat], [lon + 0.3, lat + 0.4], [lon, lat + 0.4], [lon, lat]]
                 zones.append(ControlZone(name=f"Bench zone {k}.{z}", controller=controller, valid_from=valid_from,
                                          valid_to=valid_to, geometry={"type": "Polygon", "coordinates": [ring]}))
+        for zone in zones:
+            zone.fit_bounds()
         ControlZone.objects.bulk_create(zones)
         self.zone_periods = max(self.zone_periods, periods)
 

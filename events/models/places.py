@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from events.territory.geo import validate_zone_geometry
+from events.territory.geo import geometry_bounds, validate_zone_geometry
 
 
 class PlaceKind(models.TextChoices):
@@ -59,6 +59,15 @@ class ControlZone(models.Model):
     valid_to = models.DateField(null=True, blank=True, help_text="Empty while the zone is still current.")
     source_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The geometry's bounding box, kept by fit_bounds() on every write path, so that "which zones contain this
+    # point" (a place page) reads the few zones around the point instead of parsing every zone ever drawn. No index:
+    # the zones number in the hundreds, and the box test in SQL already spares decoding the other geometries.
+    west = models.FloatField(null=True, editable=False)
+    south = models.FloatField(null=True, editable=False)
+    east = models.FloatField(null=True, editable=False)
+    north = models.FloatField(null=True, editable=False)
+
+    BOUNDS = ("west", "south", "east", "north")
 
     history = HistoricalRecords()
 
@@ -82,4 +91,12 @@ class ControlZone(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         validate_zone_geometry(self.geometry)
+        self.fit_bounds()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "geometry" in update_fields:
+            kwargs["update_fields"] = {*update_fields, *self.BOUNDS}
         super().save(*args, **kwargs)
+
+    def fit_bounds(self) -> None:
+        """Set the bounding box from the geometry; bulk writes call it themselves, as they skip save()."""
+        self.west, self.south, self.east, self.north = geometry_bounds(self.geometry)

@@ -1,5 +1,6 @@
 """How event types look on pages, charts and the map: one colour per ACLED type, readable on white and in print."""
 
+from events.models import ActorRole, EventActor
 from events.taxonomy import EventType
 
 # White badge text on each keeps >= 4.5:1 contrast (riots use dark text instead). A marker must never read as part
@@ -45,3 +46,21 @@ def blend_on_white(colour: str, opacity: float) -> str:
     """The colour a translucent fill shows over a white (or untiled) map, as the reader sees it."""
     channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#" + "".join(f"{round(opacity * c + (1 - opacity) * 255):02x}" for c in channels)
+
+
+def type_css(event_type: str) -> str:
+    """The CSS class carrying an event type's colour (site.css), so no inline style is needed under the CSP."""
+    return TYPE_CSS.get(event_type, "type-other")
+
+
+# A clash or a deal has sides, not an initiator and a target: ACLED's actor 1 and 2 read as such only for attacks.
+_SIDE_TYPES = frozenset({EventType.BATTLES, EventType.STRATEGIC})
+_SIDE_LABELS = {ActorRole.ACTOR1: "Actor 1", ActorRole.ACTOR2: "Actor 2"}
+
+
+def role_label(role: EventActor, event_type: str) -> str:
+    """The role as a reader should take it: "Actor 1 (initiator)" in an attack, plain "Actor 1" in a clash or an
+    agreement, where the order of the sides means nothing."""
+    if event_type in _SIDE_TYPES and role.role in _SIDE_LABELS:
+        return _SIDE_LABELS[role.role]
+    return role.get_role_display()

@@ -450,8 +450,10 @@ class PlaceHistory:
 
 
 def zones_containing(lon: float, lat: float) -> list[ControlZone]:
-    """Every zone (any date) whose polygon contains the point: one query, point-in-polygon in Python."""
-    zones = ControlZone.objects.select_related("controller").order_by("valid_from", "id")
+    """Every zone (any date) whose polygon contains the point: one query for the zones whose bounding box holds it
+    (a zone written without one is read too, never missed), point-in-polygon in Python."""
+    boxed = Q(west__lte=lon, east__gte=lon, south__lte=lat, north__gte=lat) | Q(west__isnull=True)
+    zones = ControlZone.objects.filter(boxed).select_related("controller").order_by("valid_from", "id")
     return [z for z in zones if geometry_contains(z.geometry, lon, lat)]
 
 

@@ -60,6 +60,14 @@ def _in_ring(lon: float, lat: float, ring: list) -> bool:
     return inside
 
 
+def geometry_bounds(geometry: dict) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a validated Polygon / MultiPolygon: the outer rings' extremes."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    lons = [p[0] for rings in polygons for p in rings[0]]
+    lats = [p[1] for rings in polygons for p in rings[0]]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
 def geometry_contains(geometry: dict, lon: float, lat: float) -> bool:
     """Whether a validated Polygon / MultiPolygon contains the point (holes excluded), in plain Python: the place
     page asks this of every zone without a GIS database."""

@@ -138,11 +138,13 @@ def zones_import(
             zone = existing.get(key)
             if zone is None:
                 zone = ControlZone(**values)
+                zone.fit_bounds()
                 new.append(zone)
             else:
                 fields = [f for f in _IMPORTED_FIELDS if getattr(zone, f) != values[f]]
                 for f in fields:
                     setattr(zone, f, values[f])
+                zone.fit_bounds()
                 if fields:
                     changed.append(zone)
             zones.append(zone)
@@ -151,7 +153,7 @@ def zones_import(
         if new:
             bulk_create_with_history(new, ControlZone)
         if changed:
-            bulk_update_with_history(changed, ControlZone, list(_IMPORTED_FIELDS))
+            bulk_update_with_history(changed, ControlZone, [*_IMPORTED_FIELDS, *ControlZone.BOUNDS])
         report.created += len(new)
         report.updated += len(changed)
         report.unchanged += len(zones) - len(new) - len(changed)

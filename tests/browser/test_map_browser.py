@@ -125,10 +125,20 @@ def test_a_place_map_shows_the_place_among_the_towns_around_it(page, scene):
     spot = page.locator("[data-spotmap]")
     page.wait_for_function("() => document.querySelector('[data-spotmap]').dataset.zones === '2'")
     assert spot.get_attribute("data-nearby") == "4"
-    labels = spot.locator(".leaflet-tooltip").all_inner_texts()
+    # A name moved to hover-only fades out: Leaflet keeps its node, at opacity 0, for 200 ms before removing it.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-spotmap] .leaflet-tooltip')]
+                     .every(e => getComputedStyle(e).opacity !== '0')"""
+    )
+    # Names and boxes read in one step, so that no label can come or go between two reads.
+    shown = spot.locator(".leaflet-tooltip").evaluate_all(
+        """els => els.map(e => { const r = e.getBoundingClientRect();
+                                 return {text: e.innerText, x: r.x, y: r.y, width: r.width, height: r.height}; })"""
+    )
+    labels = [s["text"] for s in shown]
     assert "Saraqib" in labels and len(labels) >= 3
     # No shown name covers another; a neighbour whose name would (Sarmin, close by) is named on hover.
-    boxes = [t.bounding_box() for t in spot.locator(".leaflet-tooltip").all()]
+    boxes = shown
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from events import exports
-from events.models import Event, EventStatus, SummaryStatus, WeeklySummary
+from events.models import ControlZone, Event, EventStatus, SummaryStatus, WeeklySummary
 from events.public import selectors
 from events.public.presentation import TYPE_COLORS, TYPE_CSS
 from events.taxonomy import EventType
@@ -331,6 +331,25 @@ def test_place_page_says_who_controlled_it_when(client, built):
     saraqib_events = Event.objects.filter(place__slug="saraqib", status=EventStatus.PUBLISHED)
     assert set(_event_ids(html)) == set(saraqib_events.values_list("id", flat=True))
     assert "Held by then" in html
+
+
+def test_place_page_follows_a_redrawn_zone_and_reads_zones_written_without_a_box(client, built):
+    """The place page reads only the zones whose bounding box holds the place: a zone an editor redraws over it
+    appears (its box moves with the geometry), and a zone a bulk write left without a box is still read."""
+    western = next(z for z in built.zones if z.name == "Western Idlib")
+    western.geometry = square(36.79, 35.79, 0.1)  # now over Saraqib (36.80 E, 35.86 N)
+    western.save(update_fields=["geometry"])
+    ControlZone.objects.filter(name="M5 corridor").update(west=None, south=None, east=None, north=None)
+
+    def zones_shown() -> list[str]:
+        html = _body(client.get("/places/saraqib/"))
+        table = html[html.index('id="control-title"'): html.index('id="place-events-title"')]
+        return re.findall(r"</a></td><td>([^<]+)</td>", table)
+
+    assert zones_shown() == ["M5 corridor", "Western Idlib", "Idlib pocket"]
+    western.geometry = square(36.2, 35.95, 0.1)  # moved away again
+    western.save(update_fields=["geometry"])
+    assert zones_shown() == ["M5 corridor", "Idlib pocket"]
 
 
 def test_point_in_polygon_with_holes_and_multipolygons():

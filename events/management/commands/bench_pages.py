@@ -100,6 +100,9 @@ class Command(BaseCommand):
                 SECURE_SSL_REDIRECT=False,
                 SITE_LOGIN_REQUIRED=False,
                 DEBUG=False,
+                # What is measured is the render (its cost and query count at both sizes); a cached page would
+                # be a cache read whatever the record's size.
+                PUBLIC_CACHE_SECONDS=0,
                 STORAGES={**settings.STORAGES, "staticfiles": {
                     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
             ):
