@@ -147,3 +147,9 @@ def test_parts_of_a_toll_and_deaths_on_top_of_it_are_not_the_toll(read):
     assert event.fatalities == 20
     (event,) = read("The rocket fire on two villages killed four soldiers near Saraqib on Tuesday.").events
     assert event.fatalities == 4
+
+
+def test_a_chemical_incident_and_toxic_gas_are_a_chemical_attack(read):
+    body = "A chemical weapons incident in Khan Sheikhoun on Tuesday claimed the lives of some 80 people."
+    (event,) = read(body).events
+    assert (event.sub_event_type, event.fatalities) == ("Chemical weapon", 80)
