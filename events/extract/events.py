@@ -173,6 +173,15 @@ class _Typist:
         self._forces[actor_id] = result
         return result
 
+    def home_forces(self) -> int | None:
+        """The forces of the country the tracker covers, at the article's date."""
+        home = self.rules.relevance.get("syria_country")
+        state = next((a.id for a in self.gazetteer.actors.values() if a.kind == "state" and a.country == home), None)
+        if state is None:
+            return None
+        forces = self.forces(state)
+        return forces if forces != state else None
+
     def _state_of(self, actor_id: int) -> int | None:
         current: int | None = actor_id
         for _ in range(_STATE_DEPTH):
@@ -921,6 +930,15 @@ def _candidate(
     roles = typist.roles(reading, sentence)
     if rule.event_type in typist.rules.violent_types:
         roles = _with_forces(roles, typist)
+    named = any(m.start < reading.trigger.end and reading.trigger.start < m.end for m in reading.actors)
+    if rule.home_forces and not named and (army := typist.home_forces()) is not None:
+        # "Army units clashed with al-Nusra": the army the keyword names is the first side ("Turkish army units"
+        # name their own).
+        roles = [(army, ActorRole.ACTOR1)] + [
+            (a, ActorRole.ACTOR2 if role == ActorRole.ACTOR1 else ActorRole.ASSOCIATED if role == ActorRole.ACTOR2
+             else role)
+            for a, role in roles if a != army
+        ]
     event_type, sub_type = rule.event_type, rule.sub_event_type
     if rule.by_actor1:
         actor1 = next((a for a, role in roles if role == ActorRole.ACTOR1), None)

@@ -77,6 +77,9 @@ class EventRule:
     # How the title joins the place: "in" (Air strikes in Saraqib), "near" (Drones shot down near Hmeimim), or ""
     # for happenings that are not at a place the article names (a state's terrorist listing).
     title_place: str = "in"
+    # The keyword itself names the home state's army ("army units", the register of Syrian state media): its forces
+    # at the article's date are actor1, unless a name spans the keyword ("Turkish army units").
+    home_forces: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,7 @@ def _event_rule(entry: dict, source: str) -> EventRule:
             subject_before=bool(entry.get("subject_before", False)),
             excludes_before=phrases_pattern(entry.get("excludes_before", [])),
             title_place=str(entry.get("title_place", "in")),
+            home_forces=bool(entry.get("home_forces", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesError(f"{source}: rule {entry.get('id', '?')!r} is missing or has a bad field: {exc}") from exc

@@ -153,3 +153,27 @@ def test_a_chemical_incident_and_toxic_gas_are_a_chemical_attack(read):
     body = "A chemical weapons incident in Khan Sheikhoun on Tuesday claimed the lives of some 80 people."
     (event,) = read(body).events
     assert (event.sub_event_type, event.fatalities) == ("Chemical weapon", 80)
+
+
+def test_army_units_that_kill_or_destroy_are_a_clash_by_the_army(read, matcher):
+    body = "Army units killed a number of HTS militants and destroyed their vehicles near Saraqib on Tuesday."
+    (event,) = read(body).events
+    assert event.sub_event_type == "Armed clash"
+    # The small gazetteer holds no Syrian forces: the home army is the shipped gazetteer's (test below).
+
+
+def test_army_units_are_the_home_army_at_the_articles_date():
+    from events.extract.matcher import Matcher
+    from events.extract.matcher_cache import gazetteer_from_reference_files
+    from events.extract.pipeline import extract
+    from events.extract.rules import rules_load
+
+    matcher = Matcher(gazetteer_from_reference_files(), rules_load())
+    body = "Army units killed a number of terrorists and destroyed their vehicles near Morek on Tuesday."
+    for published, army in ((date(2018, 9, 14), "syrian-arab-army"), (date(2025, 3, 14), None)):
+        (event,) = extract("Hama report", body, published, matcher).events
+        actor1 = _actor1(matcher, event)
+        if army:
+            assert actor1 == army
+        else:  # after December 2024 the army is the transitional government's, not Assad's
+            assert actor1 not in (None, "syrian-arab-army")
