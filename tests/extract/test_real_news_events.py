@@ -177,3 +177,9 @@ def test_army_units_are_the_home_army_at_the_articles_date():
             assert actor1 == army
         else:  # after December 2024 the army is the transitional government's, not Assad's
             assert actor1 not in (None, "syrian-arab-army")
+
+
+def test_a_named_army_keeps_its_name(read, matcher):
+    body = "Russian military units targeted HTS positions near Saraqib on Tuesday, killing 12 militants."
+    events = read(body).events
+    assert all(_actor1(matcher, e) in (None, "russian-armed-forces") for e in events)
