@@ -137,6 +137,27 @@ def _distance(mention: Mention | DateMention, trigger: Trigger) -> int:
     return min(abs(mention.start - trigger.end), abs(trigger.start - mention.end))
 
 
+# Per gazetteer (the matcher keeps one for many articles): a city named like its governorate -> the governorate.
+# The gazetteer is held with its map, so a new gazetteer at a reused id() is never given an old map.
+_GOVERNORATE_OF: dict[int, tuple[Gazetteer, dict[int, int]]] = {}
+
+
+def _governorates_of(gazetteer: Gazetteer) -> dict[int, int]:
+    cached = _GOVERNORATE_OF.get(id(gazetteer))
+    if cached is not None and cached[0] is gazetteer:
+        return cached[1]
+    places = gazetteer.places
+    governorates = {fold_key(p.admin1): p.id for p in places.values() if p.kind == "governorate"}
+    mapping = {
+        p.id: governorates[fold_key(p.name)] for p in places.values()
+        if p.kind != "governorate" and fold_key(p.name) in governorates and fold_key(p.admin1) == fold_key(p.name)
+    }
+    if len(_GOVERNORATE_OF) >= 4:
+        _GOVERNORATE_OF.clear()  # a few gazetteers live at once (tests, editors' changes): keep the map small
+    _GOVERNORATE_OF[id(gazetteer)] = (gazetteer, mapping)
+    return mapping
+
+
 class _Typist:
     def __init__(self, gazetteer: Gazetteer, rules: Rules, published: date) -> None:
         self.gazetteer = gazetteer
@@ -144,7 +165,6 @@ class _Typist:
         self.published = published
         self._forces: dict[int, int] = {}
         self.year = published.year  # the article's year as its text gives it (events_find)
-        self._governorate_of: dict[int, int] | None = None  # a city named like its governorate -> the governorate
 
     def forces(self, actor_id: int) -> int:
         """Who carries out a state's violence: its forces. "Russia bombed", "the regime shelled", "Assad's jets"
@@ -218,18 +238,11 @@ class _Typist:
         it says the city ("Hama city", "the city of Hama")."""
         if not places:
             return places
-        if self._governorate_of is None:
-            places_all = self.gazetteer.places
-            governorates = {fold_key(p.admin1): p.id for p in places_all.values() if p.kind == "governorate"}
-            self._governorate_of = {
-                p.id: governorates[fold_key(p.name)] for p in places_all.values()
-                if p.kind != "governorate" and fold_key(p.name) in governorates
-                and fold_key(p.admin1) == fold_key(p.name)
-            }
+        governorate_of = _governorates_of(self.gazetteer)
         named = {m.target for m in places}
         result = []
         for mention in places:
-            province = self._governorate_of.get(mention.target)
+            province = governorate_of.get(mention.target)
             if province is not None and not mention.scope:
                 at = mention.start - sentence.start
                 heading = at == 0 and _HEADING.match(sentence.text, mention.end - sentence.start) is not None
@@ -696,7 +709,7 @@ def events_find(
                             if d.precision == DatePrecision.DAY and d.value <= published), None)
                 if day is not None:
                     joined.occurred_on, joined.date_precision, joined.dated = day.value, day.precision, True
-            if found:
+            if found and (joined is not None or "toll" in sentence.text):
                 # "35 people were killed by the attack" gives the toll of the happening it refers to; "the death
                 # toll has risen to 51", the latest violent one's.
                 toll = typist.toll(sentence.text)
