@@ -857,7 +857,7 @@ def _per_place(
     clause = _listed([m for m in places if reading.clause[0] <= m.start and m.end <= reading.clause[1]], places,
                      sentence)
     towns = list(dict.fromkeys(
-        m.target for m in clause
+        m.target for m in _run_of(clause, candidate.place_id, sentence)
         if gazetteer.places[m.target].country == home and gazetteer.places[m.target].kind in _TOWN_KINDS
         and m.scope != "region"
     ))
@@ -878,6 +878,23 @@ def _per_place(
 
 
 _TOWN_KINDS = frozenset({"city", "town", "village"})
+# Between two places of one list: nothing left of a lost comma ("Kafranbil Saraqeb"), or a comma, "and" or "or"
+# with a few words ("Latamneh and nearby Kafr Zita", "the market in Kafr Nabl and a school in Hass").
+_RUN_GAP = re.compile(r"\s*(?:(?:[\w-]+\s+){0,2}?(?:,|and|or|as well as)\s*(?:[\w-]+\s+){0,4})?$")
+
+
+def _run_of(clause: list[Mention], place_id: int | None, sentence: Sentence) -> list[Mention]:
+    """The list of places the event's place stands in: "struck Kafr Nabl Khan Shaykhun and Hass" is one list; the
+    village a round-up's sentence goes on to name "30 km north of Hama city" is not part of it (the corpus lost
+    the commas that would end the clause)."""
+    ordered = sorted(clause, key=lambda m: m.start)
+    runs: list[list[Mention]] = []
+    for mention in ordered:
+        if runs and _RUN_GAP.match(sentence.text[runs[-1][-1].end - sentence.start:mention.start - sentence.start]):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    return next((run for run in runs if any(m.target == place_id for m in run)), [])
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s*$")
 
 

@@ -183,3 +183,10 @@ def test_a_named_army_keeps_its_name(read, matcher):
     body = "Russian military units targeted HTS positions near Saraqib on Tuesday, killing 12 militants."
     events = read(body).events
     assert all(_actor1(matcher, e) in (None, "russian-armed-forces") for e in events)
+
+
+def test_one_event_per_listed_town_but_not_per_town_named_further_on(read, matcher):
+    body = "Air strikes hit Saraqib and Khan Sheikhoun on Tuesday."
+    assert sorted(matcher.gazetteer.places[e.place_id].slug for e in read(body).events) == ["khan-shaykhun", "saraqib"]
+    body = "Government forces clashed with HTS in Saraqib who had tried to advance on the villages north of Hama."
+    assert [matcher.gazetteer.places[e.place_id].slug for e in read(body).events] == ["saraqib"]
