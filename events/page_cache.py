@@ -38,6 +38,7 @@ from events import freshness
 CACHEABLE_VIEWS = frozenset({
     "events:dashboard", "events:timeline", "events:map", "events:detail", "events:place", "events:feed",
     "events:zones_geojson", "events:events_geojson", "events:events_csv", "events:events_json", "events:full_export",
+    "events:suggestions",
     "actors:list", "actors:detail",
 })
 MAX_BODY = 512 * 1024

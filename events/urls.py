@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/events.json", api.events_json, name="events_json"),
     path("api/events.geojson", api.events_geojson, name="events_geojson"),
     path("api/zones.geojson", api.zones_geojson, name="zones_geojson"),
+    path("api/suggest/<str:kind>", api.suggestions, name="suggestions"),
     path("api/exports/events.<str:kind>", export_files.full_export, name="full_export"),
     path("summaries/", summaries.summary_list, name="summary_list"),
     path("summaries/feed/", summaries.SummaryAtomFeed(), name="summary_feed"),

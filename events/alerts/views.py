@@ -22,9 +22,8 @@ from events.alerts.services import (
     describe,
     description_of,
 )
-from events.models import AlertSubscription, Place
+from events.models import AlertSubscription
 from events.public import selectors
-from events.public.actor_selectors import actor_choices
 from events.public.filters import EventFilters, FilterError
 from events.taxonomy import SUB_EVENT_TYPES, EventType
 
@@ -34,11 +33,10 @@ class AlertEmailForm(forms.Form):
 
 
 def _choices() -> dict:
-    """The filter selects' options (three small queries over reference tables, as on the timeline)."""
+    """The filter selects' options (one small query, the governorates); actor and place are typed, with
+    suggestions, as on the timeline."""
     return {
         "type_options": [{"value": str(t), "sub_types": [str(s) for s in SUB_EVENT_TYPES[t]]} for t in EventType],
-        "actor_options": actor_choices(),
-        "place_options": list(Place.objects.order_by("name").values_list("slug", "name")),
         "governorate_options": selectors.governorate_names(),
     }
 

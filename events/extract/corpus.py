@@ -22,7 +22,7 @@ from pathlib import Path
 
 from events.extract.evaluation import Evaluation, Prediction, Ratio, predict, score_article
 from events.extract.folding import fold_key
-from events.extract.matcher import Matcher
+from events.extract.matcher import Matcher, place_spellings
 
 # The crowd's governorate names -> the admin1 names of our gazetteer.
 CROWD_GOVERNORATES = {
@@ -105,7 +105,7 @@ def evaluate_real(
     records: dict[str, dict], unit_ids: Iterable[str], corpus: dict[str, CorpusArticle], matcher: Matcher,
 ) -> Evaluation:
     evaluation = Evaluation()
-    names = _name_index(matcher.gazetteer)
+    names = _name_index(matcher)
     for unit_id in unit_ids:
         record = records.get(unit_id)
         if record is None:
@@ -116,9 +116,15 @@ def evaluate_real(
     return evaluation
 
 
-def _name_index(gazetteer) -> dict[str, dict[str, str]]:
+def _name_index(matcher: Matcher) -> dict[str, dict[str, str]]:
+    """Folded name -> slug, for the names coders wrote down as missing from the gazetteer. A place's other
+    transliterations count as its name here as they do when text is read ("Kfar Nabl" is Kafr Nabl)."""
+    gazetteer = matcher.gazetteer
     actors = {fold_key(name): gazetteer.actors[i].slug for name, i in gazetteer.actor_names}
     places = {fold_key(name): gazetteer.places[i].slug for name, i in gazetteer.place_names}
+    taken = set(actors) | set(places)
+    for key, place in place_spellings(gazetteer, matcher.rules, taken).items():
+        places.setdefault(key, gazetteer.places[place].slug)
     return {"actors": actors, "places": places}
 
 
@@ -146,6 +152,11 @@ def _resolved(gold: dict, names: dict[str, dict[str, str]]) -> dict:
         if not event.get("actor1") and event.get("actor1_unlisted"):
             slug = names["actors"].get(fold_key(event["actor1_unlisted"]))
             event = {**event, "actor1": slug, "actor1_unlisted": None if slug else event["actor1_unlisted"]}
+        if event.get("place_unlisted"):
+            # The exact place, once the gazetteer has it, is right beside the coder's fallbacks (its governorate).
+            slug = names["places"].get(fold_key(event["place_unlisted"]))
+            if slug:
+                event = {**event, "place": [slug, *(event.get("place") or [])], "place_unlisted": None}
         events.append(event)
     gold["events"] = events
     return gold
@@ -165,7 +176,7 @@ def agreement(
     Names outside the gazetteer count as labels of their own, so two coders who wrote down the same unlisted
     name agree."""
     evaluation = Evaluation()
-    names = _name_index(matcher.gazetteer)
+    names = _name_index(matcher)
     for unit_id, other in second.items():
         if unit_id not in first:
             continue

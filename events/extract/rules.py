@@ -155,6 +155,11 @@ class Rules:
     fatality_sums: tuple[re.Pattern[str], ...] = ()
     fatality_vague: frozenset[str] = frozenset()  # folded words ("dozens") an exact figure of the same event beats
     fatality_sub_count: re.Pattern[str] | None = None  # before a figure that is part of another ("including nine")
+    # What makes a gazetteer name no mention at all (matcher.py compiles them): page furniture inside a line
+    # (junk.json "inline"), a place name that is not a location (place_modifiers.json "not_a_place"), the host
+    # country named as a place and an actor named only to describe another (actor_patterns.json "host_state",
+    # "descriptor").
+    mention_filters: dict = field(default_factory=dict)
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -379,4 +384,12 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             for phrase, entry in speech.get("definite_descriptions", {}).items()
         },
         spokesperson_persons=frozenset(fold_key(w) for w in titles.get("spokesperson_persons", [])),
+        mention_filters={
+            "furniture": junk.get("inline", {}),
+            "places": modifiers.get("not_a_place", {}),
+            "spelling": modifiers.get("spelling", {}),
+            "city_parts": modifiers.get("city_parts", {}),
+            "host_state": patterns.get("host_state", {}),
+            "descriptor": patterns.get("descriptor", {}),
+        },
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from actors.models import Actor, ActorStatus, Alias, FormerSlug, Statement
@@ -59,9 +59,20 @@ def actor_for_alias(slug: str) -> Actor | None:
     )
 
 
-def actor_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every active actor, for the timeline's actor filter."""
-    return list(Actor.objects.filter(status=ActorStatus.ACTIVE).order_by("name").values_list("slug", "name"))
+def actor_suggestions(text: str, limit: int = 10) -> list[dict[str, str]]:
+    """Active actors whose name, slug or any alias holds the text (aliases compared accent- and case-folded, so
+    "erdogan" finds Erdoğan and "HTS" finds Hayat Tahrir al-Sham), names that start with it first: one query."""
+    folded = normalize_name(text)
+    alias = Alias.objects.filter(actor=OuterRef("pk"), normalized__contains=folded) if folded else Alias.objects.none()
+    starts = Q(name__istartswith=text) | Q(slug__istartswith=text)
+    rows = (
+        Actor.objects.filter(status=ActorStatus.ACTIVE)
+        .filter(Q(name__icontains=text) | Q(slug__icontains=text) | Exists(alias))
+        .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("rank", "name", "slug")
+        .values("slug", "name")[:limit]
+    )
+    return [{"value": r["slug"], "label": r["name"]} for r in rows]
 
 
 @dataclass

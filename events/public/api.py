@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from events import exports
-from events.public import selectors
+from events.public import actor_selectors, selectors
 from events.public.export_records import applied_filters, csv_lines, export_record, json_lines
 from events.public.filters import Cursor, EventFilters, FilterError, filters_from_request, parse_date
 from events.public.responses import bad_request_json, bad_request_text
@@ -117,3 +117,30 @@ def zones_geojson(request: HttpRequest) -> HttpResponse:
     if errors:
         return JsonResponse({"error": "Bad date", "messages": errors}, status=400)
     return JsonResponse(selectors.zones_geojson(day), content_type="application/geo+json")
+
+
+# What a typeahead may send: enough for any name, bounded so a query never scans with a megabyte pattern.
+MAX_SUGGEST_TEXT = 100
+_SUGGESTERS = {"places": selectors.place_suggestions, "actors": actor_selectors.actor_suggestions}
+
+
+@require_GET
+def suggestions(request: HttpRequest, kind: str) -> HttpResponse:
+    """The filter form's typeahead: `{"results": [{"value": slug, "label": name}, ...]}`, at most ten, for `q`.
+    An empty `q` has no suggestions; a `q` with control characters or over 100 characters is a 400."""
+    suggest = _SUGGESTERS.get(kind)
+    if suggest is None:
+        return JsonResponse({"error": "Not found", "messages": ["Suggestions are for 'places' or 'actors'."]},
+                            status=404)
+    values = request.GET.getlist("q")
+    text = values[0].strip() if len(values) == 1 else ""
+    problems = []
+    if len(values) > 1:
+        problems.append("'q' was given more than once; give it once.")
+    if len(text) > MAX_SUGGEST_TEXT:
+        problems.append(f"'q' is too long: at most {MAX_SUGGEST_TEXT} characters.")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        problems.append("'q' contains control characters.")
+    if problems:
+        return bad_request_json(problems)
+    return JsonResponse({"results": suggest(text) if text else []})

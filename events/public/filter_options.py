@@ -1,7 +1,8 @@
-"""The timeline filter form's long option lists, rendered once per state of the reference data.
+"""The timeline filter form's governorate list, rendered once per state of the reference data.
 
-Hundreds of actors and places made the form most of the timeline's cost: three queries and a template loop of some
-900 <option> elements on every request. The lists depend only on the gazetteer, so their HTML is built once per
+Hundreds of actors and places once made the form most of the timeline's cost: three queries and a template loop of
+some 900 <option> elements on every request. Actors and places are now typed with suggestions (api/suggest/); the
+governorates stay a list. It depends only on the gazetteer, so its HTML is built once per
 reference version (events.freshness, bumped by seeding, the admin and any save of an actor or place) and kept in
 the shared cache; a request then marks its selected option by exact replacement of `value="..."` (slugs are
 validated by events.public.filters; the governorate is escaped the same way it was when the list was built).
@@ -25,20 +26,15 @@ def _options(pairs: list[tuple[str, str]]) -> str:
 
 
 def _build() -> dict[str, str]:
-    """Three queries over the reference tables (actors, places, governorates)."""
-    from events.models import Place
-    from events.public.actor_selectors import actor_choices
+    """One query over the places (their governorates)."""
     from events.public.selectors import governorate_names
 
-    return {
-        "actor": _options(actor_choices()),
-        "place": _options(list(Place.objects.order_by("name").values_list("slug", "name"))),
-        "governorate": _options([(name, name) for name in governorate_names()]),
-    }
+    return {"governorate": _options([(name, name) for name in governorate_names()])}
 
 
 def option_lists() -> dict[str, str]:
-    key = f"idlib:filter-options:{freshness.version(freshness.REFERENCE):x}"
+    # ":2": the entry's shape changed when actors and places left it; a deployment must not read the old one.
+    key = f"idlib:filter-options:2:{freshness.version(freshness.REFERENCE):x}"
     try:
         lists = cache.get(key)
     except Exception:
@@ -59,10 +55,5 @@ def with_selected(options: str, value: str) -> SafeString:
     return mark_safe(options)  # noqa: S308 - built by format_html_join above, every value escaped
 
 
-def form_options(actor: str, place: str, governorate: str) -> dict[str, SafeString]:
-    lists = option_lists()
-    return {
-        "actor_options_html": with_selected(lists["actor"], actor),
-        "place_options_html": with_selected(lists["place"], place),
-        "governorate_options_html": with_selected(lists["governorate"], governorate),
-    }
+def form_options(governorate: str) -> dict[str, SafeString]:
+    return {"governorate_options_html": with_selected(option_lists()["governorate"], governorate)}

@@ -8,8 +8,9 @@ Parameters:
     from, to        YYYY-MM-DD, inclusive
     type            ACLED event type (repeatable)
     sub_type        ACLED sub-event type (repeatable)
-    actor           actor slug; the actor's members (through Actor.parent, at any depth) are included
-    place           place slug
+    actor           actor slug (a former slug or the name, in any case, finds it too); the actor's members (through
+                    Actor.parent, at any depth) are included
+    place           place slug (or its name, in any case)
     governorate     Place.admin1 in any case ("idlib" = "Idlib"); an unknown one is an error
     q               free text: words, "phrases", -exclusions, or (events/public/search.py, same on both databases)
     cursor          keyset position "YYYY-MM-DD.ID": the events strictly older than that (date, id)
@@ -24,6 +25,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.db import connection
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import QueryDict
 
 from events.taxonomy import SUB_EVENT_TYPES, EventType, SubEventType
@@ -34,7 +36,6 @@ MAX_REPEATS = 10
 MAX_ID = 2**63 - 1  # PostgreSQL bigint
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2})\.(\d{1,40})")
 # NUL is refused by PostgreSQL inside a string (a 500 if it reached the query); other control characters are never
 # part of a legitimate filter value.
@@ -153,9 +154,11 @@ def _show(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
-def _slug(value: str, name: str, errors: list[str]) -> str:
-    if value and (len(value) > MAX_SLUG or not _SLUG.fullmatch(value)):
-        errors.append(f"'{name}' must be a slug (letters, digits, '-' and '_'), not {_show(value)}.")
+def _slug_or_name(value: str, name: str, errors: list[str]) -> str:
+    """A slug, or a name as a person types it (the typeahead offers slugs; a name typed in full works too)."""
+    value = value.strip()
+    if len(value) > MAX_SLUG:
+        errors.append(f"'{name}' is too long: at most {MAX_SLUG} characters.")
         return ""
     return value
 
@@ -225,8 +228,8 @@ def parse_filters(query: QueryDict) -> EventFilters:
         date_to=date_to,
         types=types,
         sub_types=sub_types,
-        actor=_slug(raw["actor"], "actor", errors),
-        place=_slug(raw["place"], "place", errors),
+        actor=_slug_or_name(raw["actor"], "actor", errors),
+        place=_slug_or_name(raw["place"], "place", errors),
         governorate=governorate,
         text=text,
         cursor=parse_cursor(raw["cursor"], errors),
@@ -239,16 +242,25 @@ def parse_filters(query: QueryDict) -> EventFilters:
     return filters
 
 
+# The root is the actor with that slug, else the one that had it before, else the one of that name (any case).
 _ACTOR_TREE_SQL = """
-WITH RECURSIVE tree(id, name, depth) AS (
-    SELECT id, name, 0 FROM actors_actor
-    WHERE slug = %s OR id = (SELECT actor_id FROM actors_formerslug WHERE slug = %s)
+WITH RECURSIVE root(id) AS (
+    SELECT id FROM (
+        SELECT id, 0 AS rank FROM actors_actor WHERE slug = %s
+        UNION ALL
+        SELECT actor_id, 1 FROM actors_formerslug WHERE slug = %s
+        UNION ALL
+        SELECT id, 2 FROM actors_actor WHERE LOWER(name) = LOWER(%s)
+    ) AS found ORDER BY rank, id LIMIT 1
+),
+tree(id, name, slug, depth) AS (
+    SELECT actor.id, actor.name, actor.slug, 0 FROM actors_actor actor JOIN root ON actor.id = root.id
     UNION ALL
-    SELECT child.id, child.name, tree.depth + 1
+    SELECT child.id, child.name, child.slug, tree.depth + 1
     FROM actors_actor child JOIN tree ON child.parent_id = tree.id
     WHERE tree.depth < 20
 )
-SELECT id, name, depth FROM tree
+SELECT id, name, slug, depth FROM tree
 """
 
 
@@ -256,14 +268,15 @@ def actor_scope(slug: str) -> ActorScope | None:
     """The actor and all its members (members of members too) in one recursive query; None if no such actor.
 
     The depth cap guards against a parent cycle an editor might create by mistake. A slug the actor had before
-    (actors.FormerSlug) finds it too, so saved timeline links survive a rename or a merge."""
+    (actors.FormerSlug) finds it too, so saved timeline links survive a rename or a merge; so does its name, typed
+    in any case. The scope carries the actor's current slug, which the links built from the filters then use."""
     with connection.cursor() as cursor:
-        cursor.execute(_ACTOR_TREE_SQL, [slug, slug])
+        cursor.execute(_ACTOR_TREE_SQL, [slug, slug, slug])
         rows = cursor.fetchall()
     if not rows:
         return None
-    root_name = next(name for _, name, depth in rows if depth == 0)
-    return ActorScope(slug=slug, name=root_name, ids=frozenset(row[0] for row in rows))
+    root_name, root_slug = next((name, slug) for _, name, slug, depth in rows if depth == 0)
+    return ActorScope(slug=root_slug, name=root_name, ids=frozenset(row[0] for row in rows))
 
 
 def resolve(filters: EventFilters) -> EventFilters:
@@ -281,12 +294,18 @@ def resolve(filters: EventFilters) -> EventFilters:
         scope = actor_scope(filters.actor)
         if scope is None:
             errors.append(f"No actor {_show(filters.actor)}: see the list of actors.")
-    if filters.place:
-        found = Place.objects.filter(slug=filters.place).values_list("id", "name").first()
+    place = filters.place
+    if place:
+        found = (
+            Place.objects.filter(Q(slug=place) | Q(name__iexact=place))
+            .order_by(Case(When(slug=place, then=Value(0)), default=Value(1), output_field=IntegerField()), "id")
+            .values_list("id", "name", "slug")
+            .first()
+        )
         if found is None:
-            errors.append(f"No place {_show(filters.place)}.")
+            errors.append(f"No place {_show(place)}.")
         else:
-            place_id, place_name = found
+            place_id, place_name, place = found
     governorate = filters.governorate
     if governorate:
         # Typed or linked in any case ("idlib", "IDLIB"): matched against the gazetteer's spelling, which the
@@ -300,7 +319,9 @@ def resolve(filters: EventFilters) -> EventFilters:
             governorate = spelled
     if errors:
         raise FilterError(errors)
-    return replace(filters, actor_scope=scope, place_id=place_id, place_name=place_name, governorate=governorate)
+    # Links built from these filters name the actor and place by their current slugs, however they were asked for.
+    return replace(filters, actor=scope.slug if scope else filters.actor, actor_scope=scope, place=place,
+                   place_id=place_id, place_name=place_name, governorate=governorate)
 
 
 def filters_from_request(query: QueryDict) -> EventFilters:

@@ -64,11 +64,11 @@ def _type_options() -> list[dict]:
 
 
 def _filter_form_context(filters: EventFilters) -> dict:
-    """Choices for the filter form: the long lists are rendered once per state of the reference data (three small
-    queries over actors and places when it changes, none otherwise: events/filter_options.py)."""
+    """Choices for the filter form: the governorates' list is rendered once per state of the reference data (one
+    small query when it changes, none otherwise: events/public/filter_options.py); actors and places are typed."""
     return {
         "type_options": _type_options(),
-        **form_options(filters.actor, filters.place, filters.governorate),
+        **form_options(filters.governorate),
     }
 
 

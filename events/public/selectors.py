@@ -11,7 +11,21 @@ from datetime import date, timedelta
 from math import cos, radians
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 
@@ -619,3 +633,22 @@ def export_chunks(filters: EventFilters, chunk: int = EXPORT_CHUNK) -> Iterator[
         if len(rows) < chunk:
             return
         cursor = Cursor(rows[-1].occurred_on, rows[-1].pk)
+
+
+SUGGESTIONS = 10
+
+
+def place_suggestions(text: str, limit: int = SUGGESTIONS) -> list[dict[str, str]]:
+    """Places whose name or slug holds the text, names that start with it first (the filter form's typeahead):
+    one query, at most `limit` rows."""
+    starts = Q(name__istartswith=text) | Q(slug__istartswith=text)
+    rows = (
+        Place.objects.filter(Q(name__icontains=text) | Q(slug__icontains=text))
+        .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("rank", "name", "slug")
+        .values("slug", "name", "admin1", "kind")[:limit]
+    )
+    return [
+        {"value": r["slug"], "label": r["name"] if r["admin1"] in ("", r["name"]) else f"{r['name']}, {r['admin1']}"}
+        for r in rows
+    ]

@@ -96,6 +96,29 @@ def test_timeline_chart_and_filter(page, demo):
     assert any("chart.js" in url for url in page.problems.served_from_cdn)
 
 
+def test_place_and_actor_are_typed_with_suggestions(page, demo):
+    """The filter form offers places and actors as the reader types (no 600-option lists), and a chosen
+    suggestion filters the timeline."""
+    page.goto("/timeline/")
+    assert page.locator("#f-place-list option").count() == 0  # nothing shipped with the page
+    page.locator("#f-place").press_sequentially("sara", delay=30)
+    page.wait_for_function("() => document.querySelector('#f-place').dataset.suggested !== undefined")
+    options = page.locator("#f-place-list option").evaluate_all("els => els.map(e => [e.value, e.label])")
+    assert ["saraqib", "Saraqib, Idlib"] in options
+    page.locator("#f-actor").press_sequentially("russ", delay=30)
+    page.wait_for_function("() => document.querySelector('#f-actor').dataset.suggested !== undefined")
+    assert "russia" in page.locator("#f-actor-list option").evaluate_all("els => els.map(e => e.value)")
+    page.locator("#f-place").fill("saraqib")  # what choosing the suggestion puts in the field
+    page.locator("#f-actor").fill("")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"place=saraqib"))
+    assert page.locator("#f-place-chosen").inner_text() == "Saraqib"
+    places = page.locator('.event .event__facts a[href^="/places/"]').all_inner_texts()
+    assert places and set(places) == {"Saraqib"}
+    assert len(places) == page.locator(".event").count()
+    page.problems.assert_clean()
+
+
 def test_map_zones_follow_the_date_and_popup_leads_to_event(page, demo):
     today = timezone.localdate()
     page.goto("/map/")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from events.extract.folding import fold
-from events.extract.matcher import ACTOR, PLACE
+from events.extract.matcher import ACTOR, PLACE, Matcher
+from events.extract.matcher_cache import gazetteer_from_reference_files
 from events.extract.proposals import proposals_find
 from events.extract.rules import rules_load
 from events.extract.sentences import split_sentences
@@ -100,3 +105,120 @@ def test_a_proposed_name_does_not_keep_the_words_that_open_its_sentence(matcher)
     sentences = split_sentences(text, rules_load().junk_prefixes)
     proposals = [p.name for p in proposals_find(text, sentences, matcher.find(fold(text)), rules_load())]
     assert sorted(proposals) == ["Army of Glory Front", "Free Coast Brigade", "Mountain Hawks Brigade"]
+
+
+# What names no location or actor (rules: junk.json "inline", place_modifiers.json "not_a_place", "reference",
+# "spelling", actor_patterns.json "host_state", "descriptor"). Sentences written for these tests.
+
+@pytest.fixture(scope="module")
+def shipped() -> Matcher:
+    """The shipped gazetteer: these rules are about real places and actors."""
+    return Matcher(gazetteer_from_reference_files(), rules_load())
+
+
+def _slugs(matcher, text, on=date(2016, 6, 1)):
+    g = matcher.gazetteer
+    return [g.actors[m.target].slug if m.kind == ACTOR else g.places[m.target].slug for m in matcher.find(fold(text), on)]
+
+
+def test_a_tag_list_run_into_the_lead_yields_nothing_but_the_lead(shipped):
+    text = "Tags Syria Damascus Russia airstrikes Warplanes struck Saraqib on Monday."
+    assert _slugs(shipped, text) == ["saraqib"]
+
+
+def test_a_teaser_headline_and_a_credit_line_yield_nothing(shipped):
+    assert _slugs(shipped, "Read Also Turkish Troops Enter Afrin As Talks Stall in the region.") == []
+    assert _slugs(shipped, "Shelling hit Ariha. Additional reporting by Jane Roe in Beirut.") == ["ariha"]
+
+
+def test_a_place_as_adjective_institution_or_dateline_is_no_place(shipped):
+    assert _slugs(shipped, "The London-based monitor and the Aleppo Media Center said so.") == []
+    assert _slugs(shipped, "BEIRUT: Shells fell on Saraqib.") == ["saraqib"]
+    assert _slugs(shipped, "Beirut (AFP) Shells fell on Saraqib.") == ["afp", "saraqib"]
+
+
+def test_a_seat_of_government_is_a_place_only_where_something_is(shipped):
+    assert _slugs(shipped, "Moscow said the truce held, and Washington-backed fighters agreed.") == []
+    assert _slugs(shipped, "Talks opened in Moscow while a bomb exploded in Damascus.") == ["moscow", "damascus"]
+    assert _slugs(shipped, "Clashes hit the Jobar district of Damascus.") == ["damascus"]
+
+
+def test_a_city_that_only_says_whose_suburb_it_is_is_not_coded(shipped):
+    assert _slugs(shipped, "A bomb hit the Damascus suburb of Douma.") == ["douma"]
+
+
+def test_a_reference_point_is_not_coded(shipped):
+    assert _slugs(shipped, "A strike hit a market 15 km from Idlib city.") == []
+    assert _slugs(shipped, "A strike hit Khan Shaykhun, north of Hama city.") == ["khan-shaykhun"]
+    assert _slugs(shipped, "Saraqib lies on the road between Damascus and Aleppo.") == ["saraqib"]
+    assert _slugs(shipped, "Gunmen stopped a car on the road between Sarmada and Ariha.") == ["sarmada", "ariha"]
+
+
+def test_the_province_of_a_city_is_the_governorate(shipped):
+    assert _slugs(shipped, "Fighting spread in the province of Hama.") == ["hama-governorate"]
+
+
+def test_the_host_country_is_the_state_only_when_it_acts(shipped):
+    assert _slugs(shipped, "Syria air raids killed nine and the Syria crisis deepened.") == []
+    assert _slugs(shipped, "Syria has accused Turkey of aggression.") == ["syria", "turkey"]
+
+
+def test_an_actor_named_to_describe_another_takes_no_part(shipped):
+    assert _slugs(shipped, "The al-Qaeda-linked Nusra Front attacked the town.") == ["jabhat-al-nusra"]
+    assert _slugs(shipped, "Forces loyal to President Bashar al-Assad advanced.") == []
+    assert _slugs(shipped, "President Bashar al-Assad said the war would go on.") == ["bashar-al-assad"]
+
+
+def test_coordinated_modifiers_share_the_head_of_the_name(shipped):
+    assert _slugs(shipped, "Syrian or Russian warplanes struck the market.") == ["syrian-arab-army", "russian-armed-forces"]
+
+
+def test_other_transliterations_of_a_place_are_the_place_but_only_as_names(shipped):
+    assert _slugs(shipped, "Jets struck Kfar Zeita and Abu al-Duhour.") == ["kafr-zita", "abu-al-duhur"]
+    assert _slugs(shipped, "They walked fifteen kfar zeita and abu al-duhour.") == []
+
+
+def test_a_bare_hama_is_the_governorate_and_eastern_aleppo_the_city(shipped):
+    assert _slugs(shipped, "Fighting raged in Hama and in rebel-held eastern Aleppo.") == ["hama-governorate", "aleppo"]
+
+
+def test_a_seat_named_as_a_side_or_placing_an_unlisted_town_is_no_place(shipped):
+    assert _slugs(shipped, "Troops loyal to Damascus took the village.") == []
+    assert _slugs(shipped, "Buses left al-Zabadani near the capital Damascus.") == []
+    assert _slugs(shipped, "The bomb went off in eastern Syria near the city of Deir ez-Zor.") == ["deir-ez-zor"]
+
+
+def test_a_modifier_inside_another_name_is_not_shared(shipped):
+    assert _slugs(shipped, "Attacks by the Assad regime and Russian forces went on.") == [
+        "syrian-government", "russian-armed-forces",
+    ]
+
+
+def test_a_possessive_without_its_apostrophe_still_names_the_actor(shipped):
+    assert _slugs(shipped, "Assads forces shelled the town.") == ["syrian-arab-army"]
+
+
+def test_the_un_as_a_modifier_is_the_thing_it_modifies(shipped):
+    assert _slugs(shipped, "A UN convoy reached the town under the UN Charter.") == []
+    assert _slugs(shipped, "The United Nations said the convoy was hit.") == ["united-nations"]
+
+
+def test_the_leader_whose_ouster_is_sought_takes_no_part(shipped):
+    assert _slugs(shipped, "Protests called for the ouster of President Bashar al-Assad.") == []
+
+
+def test_a_neighbourhood_or_road_named_after_a_town_is_not_the_town(shipped):
+    assert _slugs(shipped, "A car bomb exploded in the al-Zahraa neighbourhood of the city.") == []
+    assert _slugs(shipped, "Rebels cut the Saraqib road.") == ["syrian-opposition"]
+
+
+def test_a_convention_or_festival_named_after_a_city_is_not_the_city(shipped):
+    assert _slugs(shipped, "The strikes broke the Fourth Geneva Convention, as the Istanbul Film Festival heard.") == []
+
+
+
+def test_a_country_a_town_borders_is_a_location(shipped):
+    from events.extract.pipeline import extract
+
+    result = extract("Idlib report", "Jets struck Saraqib, a town that borders Turkey, on Monday.", date(2018, 9, 14), shipped)
+    assert "turkey" not in {shipped.gazetteer.actors[i].slug for i in result.actor_ids}

@@ -51,11 +51,11 @@ def test_the_test_half_holds_its_measured_level(real):
     result = evaluate_real(records, split["test"], corpus, matcher)
     scores = result.scores
     floors = {
-        "actors_p": (scores["actors"].precision, 0.70), "actors_r": (scores["actors"].recall, 0.66),
-        "places_p": (scores["places"].precision, 0.69), "places_r": (scores["places"].recall, 0.58),
+        "actors_p": (scores["actors"].precision, 0.79), "actors_r": (scores["actors"].recall, 0.69),
+        "places_p": (scores["places"].precision, 0.80), "places_r": (scores["places"].recall, 0.64),
         "statements_p": (scores["statements"].precision, 0.54), "statements_r": (scores["statements"].recall, 0.43),
-        "events_p": (scores["events"].precision, 0.43), "events_r": (scores["events"].recall, 0.44),
-        "actor1": (result.actor1.value, 0.31), "tolls": (result.tolls.value, 0.44),
+        "events_p": (scores["events"].precision, 0.54), "events_r": (scores["events"].recall, 0.51),
+        "actor1": (result.actor1.value, 0.45), "tolls": (result.tolls.value, 0.59),
     }
     below = {name: round(value, 3) for name, (value, floor) in floors.items() if value < floor}
     assert below == {}, result.real_summary()
@@ -72,3 +72,23 @@ def test_the_command_ends_with_the_test_half(real):
         assert f" {name}=" in lines[-1] or lines[-1].startswith(f"real_test: {name}=")
     assert any(line.startswith("real_dev: ") for line in lines)
     assert any(line.startswith("crowd_nw: main_event=") for line in lines)
+
+
+def test_a_name_coders_found_missing_counts_once_the_gazetteer_has_it(real):
+    """The coders' unlisted names are read with the gazetteer of the day, other transliterations included: an event
+    whose place was missing must then be found at that place, and "Kfar Nabl" is Kafr Nabl."""
+    from events.extract.corpus import _name_index, _resolved
+
+    matcher = real[0]
+    names = _name_index(matcher)
+    gold = {
+        "actors": [], "places": [], "places_unlisted": [{"name": "Kfar Nabl", "governorate": "Idlib"}],
+        "statements": [],
+        "events": [{"event_type": "Battles", "sub_event_type": "Armed clash", "place_unlisted": "Kfar Nabl"},
+                   {"event_type": "Battles", "sub_event_type": "Armed clash", "place_unlisted": "Nowhere Farm",
+                    "place": ["idlib-governorate"]}],
+    }
+    resolved = _resolved(gold, names)
+    assert resolved["places"] == ["kafr-nabl"] and resolved["places_unlisted"] == []
+    assert resolved["events"][0]["place"] == ["kafr-nabl"]
+    assert resolved["events"][1]["place"] == ["idlib-governorate"]  # still unknown: the coder's fallback stands

@@ -251,22 +251,23 @@ def test_a_discarded_proposal_is_not_proposed_again(gazetteer_db):
 
 
 def test_matcher_follows_gazetteer_changes(gazetteer_db):
+    # A spelling the gazetteer cannot derive from its names (matcher.place_spellings knows 'Kfar Zeita').
     article = make_article(
-        "Shelling in Kfar Zaita\n\nGovernment forces shelled Kfar Zaita in northern Hama on Monday, "
+        "Shelling in Qafr Zaytah\n\nGovernment forces shelled Qafr Zaytah in northern Hama on Monday, "
         "killing two civilians, the Syrian Observatory for Human Rights said."
     )
     articles_extract([article.pk])
     assert "kafr-zita" not in set(article.places.values_list("slug", flat=True))
     place = Place.objects.get(slug="kafr-zita")
-    place.aliases = [*place.aliases, "Kfar Zaita"]
+    place.aliases = [*place.aliases, "Qafr Zaytah"]
     place.save()  # an edit in place: once committed, the save signal invalidates every process's matcher
     run_commit_callbacks()  # the commit the test's transaction never makes
     articles_extract([article.pk])
     assert "kafr-zita" in set(article.places.values_list("slug", flat=True))
     # Bulk writes send no signals; the table fingerprint still notices them.
     wfp = Actor.objects.get(slug="wfp")
-    Alias.objects.bulk_create([Alias(actor=wfp, name="Kfar Zaita food convoy", normalized="kfar zaita food convoy")])
-    Article.objects.filter(pk=article.pk).update(text=article.text + " The Kfar Zaita food convoy was turned back.")
+    Alias.objects.bulk_create([Alias(actor=wfp, name="Qafr Zaytah food convoy", normalized="qafr zaytah food convoy")])
+    Article.objects.filter(pk=article.pk).update(text=article.text + " The Qafr Zaytah food convoy was turned back.")
     articles_extract([article.pk])
     assert wfp in article.actors.all()
 

@@ -34,7 +34,7 @@ ODD_QUERIES = [
     ("type=battles", "Unknown event type"),
     ("sub_type=Armed+clash&type=Protests", "belongs to"),
     ("sub_type=%27%20OR%201%3D1%20--", "Unknown sub-event type"),
-    ("actor=%27%20OR%201%3D1%20--", "must be a slug"),
+    ("actor=%27%20OR%201%3D1%20--", "No actor"),
     ("actor=no-such-actor", "No actor"),
     ("place=nowhere", "No place"),
     ("cursor=99999999999999999999", "must look like"),

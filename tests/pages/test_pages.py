@@ -451,3 +451,14 @@ def test_roles_read_as_initiator_and_target_only_in_attacks(client, db):
     assert "<dt>Actor 1 (initiator)</dt>" in strike_page
     # A clash has two sides: neither is "the target".
     assert "<dt>Actor 1</dt>" in clash_page and "target" not in clash_page and "initiator" not in clash_page
+
+
+def test_no_template_source_shows_on_a_page(client, built):
+    """A template comment or tag written wrong (Django's {# #} ends at the line's end) prints its source as text:
+    the timeline once showed its form's comment above the filters."""
+    event = built.events[0]
+    for url in ("/", "/timeline/", "/timeline/?place=saraqib", "/map/", f"/events/{event.pk}/", "/places/saraqib/",
+                "/actors/", "/actors/russia/", "/summaries/", "/alerts/"):
+        html = _body(client.get(url))
+        for marker in ("{#", "#}", "{%", "%}", "{{ "):  # (JSON in a script may end "}}")
+            assert marker not in html, (url, marker)

@@ -101,10 +101,12 @@ def test_an_admin_edit_of_an_event_shows_at_once(client, built):
     assert "Renamed by an editor" in client.get(f"/events/{event.pk}/").content.decode()
 
 
-def test_a_new_actor_appears_in_the_filter_form(client, built):
-    assert "Freshly approved front" not in client.get("/timeline/").content.decode()
+def test_a_new_actor_is_suggested_in_the_filter_form(client, built):
+    assert client.get("/api/suggest/actors?q=freshly").json()["results"] == []  # now cached
     Actor.objects.create(name="Freshly approved front", slug="freshly-approved", kind=ActorKind.MILITIA)
-    assert "Freshly approved front" in client.get("/timeline/").content.decode()
+    assert client.get("/api/suggest/actors?q=freshly").json()["results"] == [
+        {"value": "freshly-approved", "label": "Freshly approved front"}
+    ]
 
 
 def test_editors_never_get_the_public_copy(client, built, django_user_model):
