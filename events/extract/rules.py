@@ -77,6 +77,9 @@ class EventRule:
     # How the title joins the place: "in" (Air strikes in Saraqib), "near" (Drones shot down near Hmeimim), or ""
     # for happenings that are not at a place the article names (a state's terrorist listing).
     title_place: str = "in"
+    # The keyword itself names the home state's army ("army units", the register of Syrian state media): its forces
+    # at the article's date are actor1, unless a name spans the keyword ("Turkish army units").
+    home_forces: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,10 @@ class Rules:
     # "the strikes" / "this attack" in a sentence that types no event: (pattern whose group 1 is the word, the rules
     # of the earlier events it can refer back to, by folded word) (events.py).
     anaphors: tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]] = (None, {})
+    # "killing a woman and nine children": two figures that add up to one toll (groups n and m).
+    fatality_sums: tuple[re.Pattern[str], ...] = ()
+    fatality_vague: frozenset[str] = frozenset()  # folded words ("dozens") an exact figure of the same event beats
+    fatality_sub_count: re.Pattern[str] | None = None  # before a figure that is part of another ("including nine")
     # What makes a gazetteer name no mention at all (matcher.py compiles them): page furniture inside a line
     # (junk.json "inline"), a place name that is not a location (place_modifiers.json "not_a_place"), the host
     # country named as a place and an actor named only to describe another (actor_patterns.json "host_state",
@@ -216,6 +223,7 @@ def _event_rule(entry: dict, source: str) -> EventRule:
             subject_before=bool(entry.get("subject_before", False)),
             excludes_before=phrases_pattern(entry.get("excludes_before", [])),
             title_place=str(entry.get("title_place", "in")),
+            home_forces=bool(entry.get("home_forces", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesError(f"{source}: rule {entry.get('id', '?')!r} is missing or has a bad field: {exc}") from exc
@@ -280,6 +288,11 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
     fatality_patterns = tuple(
         re.compile(p.replace("NUM", f"(?:{number_alt})"), re.IGNORECASE) for p in events["fatalities"]["patterns"]
     )
+    fatality_sums = tuple(
+        re.compile(p.replace("NUM", f"(?:{number_alt})"), re.IGNORECASE)
+        for p in events["fatalities"].get("sum_patterns", [])
+    )
+    sub_count = events["fatalities"].get("sub_count_before")
 
     cap = r"[A-Z][\w'\u2019-]*"
     joiners = r"(?:" + "|".join(re.escape(j) for j in patterns["lowercase_joiners"]) + r")(?:-|\s+)"
@@ -341,6 +354,9 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
             if events["fatalities"].get("cues") else None
         ),
         number_words=numbers,
+        fatality_sums=fatality_sums,
+        fatality_vague=frozenset(fold_key(w) for w in events["fatalities"].get("vague", [])),
+        fatality_sub_count=re.compile(sub_count, re.IGNORECASE) if sub_count else None,
         org_pattern=org_pattern,
         person_pattern=person_pattern,
         org_kinds=org_kinds,
