@@ -217,6 +217,9 @@ class Command(BaseCommand):
         if not self.extract:
             return
         matcher = matcher_current()
+        if not matcher.size:
+            # An empty gazetteer reads nothing and would time nothing: the figure would be meaningless.
+            raise CommandError("the gazetteer is empty: run `python manage.py seed_reference` first")
         articles = list(Article.objects.filter(feed__in=feeds).only("title", "text", "published_at", "fetched_at"))
         if not articles:
             raise CommandError("no stored article left to time extraction on")
