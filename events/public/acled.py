@@ -109,10 +109,13 @@ def _joined(values: list[str]) -> str:
     return "; ".join(values)
 
 
+_ROLES = tuple(ActorRole.values)  # read once: Choices.values builds its list on every call
+
+
 def row(event: Event) -> dict[str, Any]:
     """The ACLED row of one event (no query: relations are prefetched)."""
     roles = list(event.actor_roles.all())
-    by_role: dict[str, list[Actor]] = {role: [] for role in ActorRole.values}
+    by_role: dict[str, list[Actor]] = {role: [] for role in _ROLES}
     for role in roles:
         by_role[role.role].append(role.actor)
     place = event.place
