@@ -22,6 +22,7 @@ from django.db.models import Count, Max
 from actors.models import Actor, ActorStatus, Alias
 from actors.services import actor_names_wanted
 from events.extract.gazetteer import ActorRecord, Gazetteer, PlaceRecord, gazetteer_build
+from events.extract.language import ENGLISH, LanguageProfile
 from events.extract.matcher import Matcher
 from events.extract.rules import rules_load
 from events.models import Place, PlaceKind
@@ -32,8 +33,9 @@ logger = logging.getLogger(__name__)
 GAZETTEER_VERSION_KEY = "extraction:gazetteer-version"
 
 _matcher_lock = threading.Lock()
-# (version the rows were read under, digest of the rows, the matcher built from exactly those rows)
-_matcher_cache: tuple[tuple, str, Matcher] | None = None
+# Per language profile: (version the rows were read under, digest of the rows, the matcher built from exactly those
+# rows and the profile's rules).
+_matcher_cache: dict[str, tuple[tuple, str, Matcher]] = {}
 
 
 def gazetteer_changed(**_kwargs) -> None:
@@ -52,8 +54,7 @@ def gazetteer_changed(**_kwargs) -> None:
 def matcher_forget() -> None:
     """Drop this process's matcher, so the next extraction reads the gazetteer again (tests, whose transactions
     never commit; a shell after editing rows behind the ORM's back)."""
-    global _matcher_cache
-    _matcher_cache = None
+    _matcher_cache.clear()
 
 
 def _gazetteer_token_bump() -> None:
@@ -142,25 +143,25 @@ def gazetteer_from_reference_files(actors_path: Path = ACTORS_FILE, places_path:
     ).gazetteer()
 
 
-def matcher_current() -> Matcher:
-    """The matcher for the gazetteer as it is now.
+def matcher_current(profile: LanguageProfile = ENGLISH) -> Matcher:
+    """The matcher for the gazetteer as it is now, with the language profile's rules (English by default).
 
     The version is read before the rows, so rows read after a committed change are never filed under a version
     older than they are; and the matcher is keyed on the digest of the rows it was built from, so a changed
     version whose rows are the same (a save that changed nothing the matcher reads) costs no rebuild."""
-    global _matcher_cache
     version = _gazetteer_version()
-    cached = _matcher_cache
+    cached = _matcher_cache.get(profile.code)
     if cached and cached[0] == version:
         return cached[2]
     with _matcher_lock:
-        if _matcher_cache and _matcher_cache[0] == version:
-            return _matcher_cache[2]
+        cached = _matcher_cache.get(profile.code)
+        if cached and cached[0] == version:
+            return cached[2]
         rows = _gazetteer_rows()
         digest = rows.digest()
-        if _matcher_cache and _matcher_cache[1] == digest:
-            matcher = _matcher_cache[2]
+        if cached and cached[1] == digest:
+            matcher = cached[2]
         else:
-            matcher = Matcher(rows.gazetteer(), rules_load())
-        _matcher_cache = (version, digest, matcher)
+            matcher = Matcher(rows.gazetteer(), rules_load(profile.rules_dir, profile.code))
+        _matcher_cache[profile.code] = (version, digest, matcher)
         return matcher

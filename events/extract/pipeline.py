@@ -15,14 +15,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from events.extract.cues import ANAPHOR, DATE, NAME, SPEECH, sentence_cues
-from events.extract.dates import DateMention, dates_find
+from events.extract.dates import DateMention
 from events.extract.events import EventCandidate, Trigger, events_find
 from events.extract.folding import fold
+from events.extract.language import ENGLISH, profile_for
 from events.extract.links import statement_links
 from events.extract.matcher import ACTOR, PLACE, Matcher, Mention, scan
 from events.extract.proposals import Proposal, proposals_find
 from events.extract.relevance import relevance_score
-from events.extract.sentences import Sentence, split_sentences
+from events.extract.sentences import Sentence
 from events.extract.statements import StatementCandidate, quote_spans, statements_distinct, statements_find
 
 
@@ -91,10 +92,12 @@ _OF_ACTING = frozenset({"president", "presidents", "government", "governments", 
 def extract(title: str, body: str, published: date, matcher: Matcher) -> Extraction:
     """Everything one article says, as plain values. The title is read as the first line of the text."""
     rules, gazetteer = matcher.rules, matcher.gazetteer
+    profile = profile_for(rules.language) or ENGLISH
     text = f"{title.strip()}\n\n{body}" if title.strip() else body
     title_end = len(title.strip())
     sentences = [
-        replace(s, title=True) if s.start < title_end else s for s in split_sentences(text, rules.junk_prefixes)
+        replace(s, title=True) if s.start < title_end else s
+        for s in profile.split_sentences(text, rules.junk_prefixes)
     ]
     if not sentences:
         return Extraction(relevant=False, score=0.0)
@@ -133,7 +136,7 @@ def extract(title: str, body: str, published: date, matcher: Matcher) -> Extract
                 actors_by_sentence[sentence.index].append(m)
     dates_by_sentence: list[list[DateMention]] = []
     for sentence, cue in zip(sentences, cues, strict=True):
-        found = dates_find(sentence.text, published) if cue & DATE and not sentence.junk else []
+        found = profile.dates_find(sentence.text, published) if cue & DATE and not sentence.junk else []
         dates_by_sentence.append(
             [DateMention(d.start + sentence.start, d.end + sentence.start, d.value, d.precision) for d in found]
         )

@@ -1,4 +1,5 @@
-"""The extraction rules: JSON files in events/extract/rules/ that editors can extend without touching code.
+"""The extraction rules: JSON files in events/extract/rules/<language>/ that editors can extend without touching
+code (one directory per language profile: events/extract/language.py).
 
 Loaded and compiled once per process (rules_load is cached). A malformed file or an event type outside ACLED's
 taxonomy is a clear error at load time, not a silent miss at extraction time.
@@ -31,7 +32,8 @@ from events.extract.folding import fold_key
 from events.extract.scanning import whole_word_automaton
 from events.taxonomy import SUB_EVENT_TYPES
 
-RULES_DIR = Path(__file__).resolve().parent / "rules"
+RULES_ROOT = Path(__file__).resolve().parent / "rules"
+RULES_DIR = RULES_ROOT / "en"  # the English profile's, the default everywhere a language is not given
 
 
 class RulesError(ValueError):
@@ -85,6 +87,9 @@ class EventRule:
 @dataclass(frozen=True)
 class Rules:
     junk_prefixes: tuple[str, ...]
+    # The language profile these rules belong to (events/extract/language.py): it also picks the sentence splitter
+    # and the date reader.
+    language: str
     titles: frozenset[str]  # folded
     spokesperson_words: frozenset[str]
     speech_verbs: re.Pattern[str]
@@ -260,7 +265,7 @@ def _check_references(rules: dict[str, EventRule], source: str) -> None:
 
 
 @cache
-def rules_load(directory: Path = RULES_DIR) -> Rules:
+def rules_load(directory: Path = RULES_DIR, language: str = "en") -> Rules:
     junk = _read(directory, "junk.json")
     titles = _read(directory, "titles.json")
     speech = _read(directory, "statement_verbs.json")
@@ -310,6 +315,7 @@ def rules_load(directory: Path = RULES_DIR) -> Rules:
     org_kinds = {fold_key(k): v for k, v in {**patterns["heads"], **patterns["leading"]}.items()}
 
     return Rules(
+        language=language,
         junk_prefixes=tuple(p.lower() for p in junk["line_prefixes"]),
         titles=frozenset(fold_key(t) for t in titles["titles"]),
         spokesperson_words=frozenset(fold_key(w) for w in titles["spokesperson_words"]),

@@ -31,6 +31,8 @@ from simple_history.utils import bulk_create_with_history
 from actors.models import Actor, ActorStatus, Alias, RejectedName, Statement, statement_key
 from actors.names import normalize_name
 from events.extract.gazetteer import Gazetteer
+from events.extract.language import language_code, profile_for
+from events.extract.matcher import Matcher
 from events.extract.matcher_cache import matcher_current
 from events.extract.pipeline import Extraction, extract
 from events.extract.proposals import Proposal
@@ -54,6 +56,8 @@ class ExtractReport:
     sources_attached: int = 0
     proposals: int = 0
     errors: list[str] = field(default_factory=list)
+    # Articles left unread because their feed's language has no profile (events/extract/language.py), by language.
+    unread: dict[str, int] = field(default_factory=dict)
 
 
 # --- Entry points ---------------------------------------------------------------------------------------------------
@@ -69,23 +73,36 @@ def articles_extract(article_ids: Sequence[int]) -> ExtractReport:
     ids = list(dict.fromkeys(int(i) for i in article_ids))
     if not ids:
         return report
-    matcher = matcher_current()
+    matchers: dict[str, Matcher] = {}
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start:start + CHUNK_SIZE]
         articles = list(
             Article.objects.filter(id__in=chunk)
-            .only("id", "title", "text", "url", "published_at", "fetched_at", "updated_at", "extracted_at")
+            .select_related("feed")
+            .only("id", "title", "text", "url", "published_at", "fetched_at", "updated_at", "extracted_at",
+                  "feed__language")
             .order_by("id")
         )
         results: list[tuple[Article, Extraction]] = []
         for article in articles:
+            language = language_code(article.feed.language)
+            profile = profile_for(language)
+            if profile is None:
+                report.unread[language] = report.unread.get(language, 0) + 1
+                continue
+            if profile.code not in matchers:
+                matchers[profile.code] = matcher_current(profile)
+            matcher = matchers[profile.code]
             try:
                 results.append((article, extract(article.title, article.text, article_date(article), matcher)))
             except Exception as exc:  # one unreadable article must not cost the others their extraction
                 logger.exception("extraction failed for article %s", article.pk)
                 report.errors.append(f"article {article.pk}: {type(exc).__name__}: {exc}")
         if results:
-            _write(results, matcher.gazetteer, report)
+            # Every profile's matcher is built from the same gazetteer rows (matcher_current keys on them).
+            _write(results, next(iter(matchers.values())).gazetteer, report)
+    for language, count in report.unread.items():
+        logger.info("%d articles in language %r left unread: extraction has no profile for it", count, language)
     return report
 
 

@@ -54,3 +54,17 @@ def test_dates_resolve_against_the_article_date(text, expected, precision):
 
 def test_may_and_march_as_words_are_not_dates():
     assert dates_find("Talks may resume as troops march on the town", FRIDAY) == []
+
+
+def test_the_english_profile_holds_the_rules_the_splitter_and_the_date_reader():
+    from events.extract.language import ENGLISH, profile_for
+    from events.extract.rules import RULES_DIR
+
+    assert profile_for("EN_us") is ENGLISH and profile_for("en-GB") is ENGLISH and profile_for(" en ") is ENGLISH
+    assert profile_for("ar") is None and profile_for("") is None
+    assert ENGLISH.rules_dir == RULES_DIR and (RULES_DIR / "statement_verbs.json").exists()
+    assert rules_load(ENGLISH.rules_dir, ENGLISH.code).language == "en"
+    assert ENGLISH.dates_find is dates_find
+    assert [s.text for s in ENGLISH.split_sentences('He said "We will return." Then he left.', ())] == [
+        'He said "We will return."', "Then he left.",
+    ]

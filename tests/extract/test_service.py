@@ -370,3 +370,16 @@ def test_proposals_cost_the_same_queries_however_many_names(gazetteer_db):
     one = extract_naming(brigades[:1])
     Actor.objects.filter(status=ActorStatus.PROPOSED).delete()
     assert extract_naming(brigades[1:]) == one
+
+
+def test_an_article_in_a_language_without_a_profile_is_stored_but_not_read(gazetteer_db):
+    """English rules over Arabic text would find nothing right: the article stays, unread, and the report says so;
+    a feed that says "en-GB" is English."""
+    arabic = make_article(STRIKE_A, feed=make_feed("Arabic wire", language="ar"), published=TUESDAY_REPORT)
+    british = make_article(STRIKE_B, feed=make_feed("British wire", language="en-GB"), published=TUESDAY_REPORT)
+    report = articles_extract([arabic.pk, british.pk])
+    assert report.unread == {"ar": 1}
+    arabic.refresh_from_db()
+    british.refresh_from_db()
+    assert arabic.extracted_at is None and _snapshot(arabic)["events"] == [] and not arabic.actors.exists()
+    assert british.extracted_at is not None and _snapshot(british)["events"]
