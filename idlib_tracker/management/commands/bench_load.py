@@ -10,7 +10,8 @@ history-shaped synthetic record:
 
 Then concurrent clients (threads, loopback only, bounded by --seconds and --max-requests per stretch) request the
 timeline, the map's GeoJSON and the exports, one URL at a time for an equal share of the stretch (as
-`bench_pages --throughput` drives them, so the idle req/s of a URL here agrees with its figure there; a mix in
+`bench_pages --throughput` drives them with its Python client, BENCH_CLIENT=python, so the idle req/s of a URL here
+agrees with its figure there; with wrk that bench measures more, as its client costs the machine less; a mix in
 which every client cycles through every URL would report the rate of the slowest export instead): first with the
 worker idle (the baseline), then while the feeds are
 fetched and ingested over and over (every fetch brings new articles, so each is parsed, cleaned, stored and run
