@@ -159,7 +159,7 @@ def alert_token_exists(token: str) -> bool:
 
 
 def active_alerts():
-    return AlertSubscription.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    return AlertSubscription.objects.active()
 
 
 def alerts_due(day: date | None = None) -> list[int]:

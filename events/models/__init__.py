@@ -15,12 +15,31 @@ from events.models.events import (
 )
 from events.models.feeds import Article, Feed, FetchStatus
 from events.models.places import ControlZone, Place, PlaceKind
-from events.models.summaries import Subscriber, SubscriberQuerySet, SummaryDelivery, SummaryStatus, WeeklySummary
+from events.models.summaries import OptInQuerySet, Subscriber, SummaryDelivery, SummaryStatus, WeeklySummary
 from events.models.territory import ControlChange, ControlMap, ControlOrigin, ControlStatus
 
 __all__ = [
-    "ActorRole", "AlertSubscription", "Article", "ControlChange", "ControlMap", "ControlOrigin", "ControlStatus",
-    "ControlZone", "DatePrecision", "Event", "EventActor", "EventSource", "EventStatus", "Feed", "FetchStatus",
-    "GeoPrecision", "Place", "PlaceKind", "Subscriber", "SubscriberQuerySet", "SummaryDelivery", "SummaryStatus",
+    "ActorRole",
+    "AlertSubscription",
+    "Article",
+    "ControlChange",
+    "ControlMap",
+    "ControlOrigin",
+    "ControlStatus",
+    "ControlZone",
+    "DatePrecision",
+    "Event",
+    "EventActor",
+    "EventSource",
+    "EventStatus",
+    "Feed",
+    "FetchStatus",
+    "GeoPrecision",
+    "OptInQuerySet",
+    "Place",
+    "PlaceKind",
+    "Subscriber",
+    "SummaryDelivery",
+    "SummaryStatus",
     "WeeklySummary",
 ]

@@ -3,13 +3,9 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
+from events.models.summaries import OptInQuerySet, _new_token
 
 
 class AlertSubscription(models.Model):
@@ -31,6 +27,8 @@ class AlertSubscription(models.Model):
     # must change exactly one row is the claim: a retried or duplicated task finds it taken and sends nothing.
     last_digest_on = models.DateField(null=True, blank=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OptInQuerySet.as_manager()
 
     class Meta:
         ordering = ["email", "query"]

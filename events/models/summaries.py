@@ -43,12 +43,14 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class SubscriberQuerySet(models.QuerySet):
-    def active(self) -> SubscriberQuerySet:
-        """Confirmed and not unsubscribed: the only addresses a summary is mailed to (subscriber_active_idx)."""
+class OptInQuerySet(models.QuerySet):
+    """Addresses with a confirmed opt-in: weekly summaries' subscribers and daily alerts share the one rule."""
+
+    def active(self) -> OptInQuerySet:
+        """Confirmed and not unsubscribed: the only addresses anything is mailed to."""
         return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
-    def pending(self) -> SubscriberQuerySet:
+    def pending(self) -> OptInQuerySet:
         """Signed up, not yet confirmed, not unsubscribed."""
         return self.filter(confirmed_at__isnull=True, unsubscribed_at__isnull=True)
 
@@ -60,7 +62,7 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SubscriberQuerySet.as_manager()
+    objects = OptInQuerySet.as_manager()
 
     class Meta:
         ordering = ["email"]

@@ -41,14 +41,11 @@ from django.utils import timezone
 
 from actors.models import Statement
 from events.bench.synthetic import Synthetic
+from events.bench.throughput import percentile, run_throughput
 from events.models import ControlZone, Event
 
 BASELINE = 1000
 
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):
@@ -72,8 +69,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, events: int, per_day: int, requests: int, seed: int, keep: bool, **options) -> None:
         if options["throughput"]:
-            from events.bench.throughput import run_throughput
-
             run_throughput(self, events=events, per_day=per_day, seed=seed, keep=keep, seconds=options["seconds"],
                            clients=options["clients"], rounds=options["rounds"], cap=options["max_requests"],
                            page_cache=not options["no_page_cache"], exports=not options["no_exports"])
@@ -216,8 +211,8 @@ class Command(BaseCommand):
             if qa != qb:
                 mismatched.append(page)
             self.stdout.write(
-                f"{page:<22}{a50:>8.1f}ms{_percentile(small_times, 0.95):>8.1f}ms{qa:>4}"
-                f"{b50:>11.1f}ms{_percentile(large_times, 0.95):>11.1f}ms{qb:>4}{ratio:>7.2f}"
+                f"{page:<22}{a50:>8.1f}ms{percentile(small_times, 0.95):>8.1f}ms{qa:>4}"
+                f"{b50:>11.1f}ms{percentile(large_times, 0.95):>11.1f}ms{qb:>4}{ratio:>7.2f}"
             )
         self.stdout.write(f"query counts identical: {'yes' if not mismatched else 'NO: ' + ', '.join(mismatched)}")
         self.stdout.write(f"worst_p50_ratio={worst:.2f}")

@@ -46,6 +46,7 @@ from django.db import connection
 from django.utils import timezone
 
 from events.bench.synthetic import WORDS, Synthetic
+from events.bench.throughput import percentile
 from events.models import Article, Feed
 from idlib_tracker import childprocs
 
@@ -79,10 +80,6 @@ def article_feed(rng: random.Random, entries: int) -> bytes:
         f"<link>https://news.example.org/</link><description>bench</description>{''.join(items)}</channel></rss>"
     ).encode()
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 class FeedSource:
