@@ -35,6 +35,7 @@ from events.alerts.services import (
 from events.models import AlertSubscription
 from events.public.filters import EventFilters, FilterError
 from events.summaries.mail import one_click_unsubscribe_headers
+from idlib_tracker.mailing import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +43,6 @@ logger = logging.getLogger(__name__)
 class AlertDigestFailed(Exception):
     """The digest could not be sent; its claim was given back, so a retry sends it."""
 
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def alert_confirmation_send(subscription_id: int) -> bool:
@@ -55,7 +53,7 @@ def alert_confirmation_send(subscription_id: int) -> bool:
     if subscription is None:
         return False
     context = {
-        "confirm_url": _absolute(reverse("events:alert_confirm", args=[subscription.token])),
+        "confirm_url": site_url(reverse("events:alert_confirm", args=[subscription.token])),
         "description": description_of(subscription),
         "site_url": settings.SITE_URL,
     }
@@ -127,8 +125,8 @@ def digest_context(subscription: AlertSubscription, filters: EventFilters, found
         "more": found.more,
         "description": describe(filters),
         "site_url": settings.SITE_URL,
-        "timeline_url": _absolute(reverse("events:timeline") + (f"?{query}" if query else "")),
-        "unsubscribe_url": _absolute(reverse("events:alert_unsubscribe", args=[subscription.token])),
+        "timeline_url": site_url(reverse("events:timeline") + (f"?{query}" if query else "")),
+        "unsubscribe_url": site_url(reverse("events:alert_unsubscribe", args=[subscription.token])),
     }
 
 

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.http import QueryDict
@@ -24,6 +23,7 @@ from django.utils import timezone
 from events.models import AlertSubscription, Event, EventStatus
 from events.public import selectors
 from events.public.filters import EventFilters, FilterError, parse_filters, resolve
+from idlib_tracker.mailing import normalize_email
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +76,6 @@ def describe(filters: EventFilters) -> str:
 
 # --- Subscribing -----------------------------------------------------------------------------------------------
 
-
-def normalize_email(email: str) -> str:
-    """Lower-cased and trimmed, so ``Ana@Example.org`` cannot subscribe twice; raises ValidationError if invalid."""
-    email = (email or "").strip().lower()
-    validate_email(email)
-    return email
 
 
 def alert_subscribe(email: str, filters: EventFilters) -> tuple[AlertSubscription, bool]:

@@ -25,17 +25,11 @@ from actors.models import Statement
 from events.freshness import record_changed
 from events.models import Event, EventActor, EventSource, EventStatus
 from events.territory.services import control_proposal_from_event
-
-# simple-history's change-reason column is a CharField(max_length=100).
-_REASON_MAX = 100
+from idlib_tracker.history import history_reason
 
 
 class CurationError(Exception):
     """An editorial action that cannot be applied; the message is shown to the editor as is."""
-
-
-def _reason(text: str) -> str:
-    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "\u2026"
 
 
 def _save_reviewed(event: Event, user: AbstractBaseUser | None, reason: str, fields: Sequence[str]) -> None:
@@ -43,7 +37,7 @@ def _save_reviewed(event: Event, user: AbstractBaseUser | None, reason: str, fie
     event.reviewed_at = timezone.now()
     # Read by simple-history: the same user and reason whether called from the admin, a command or a task.
     event._history_user = user
-    event._change_reason = _reason(reason)
+    event._change_reason = history_reason(reason)
     event.save(update_fields=[*fields, "reviewed_by", "reviewed_at", "updated_at"])
 
 
@@ -198,7 +192,7 @@ def event_merge(survivor: Event, others: Iterable[Event], user: AbstractBaseUser
             event.merged_into, event.updated_at, event._history_user = live_survivor, now, user
         bulk_update_with_history(
             earlier, Event, ["merged_into", "updated_at"],
-            default_change_reason=_reason(f"Re-pointed to #{live_survivor.pk} after a merge"),
+            default_change_reason=history_reason(f"Re-pointed to #{live_survivor.pk} after a merge"),
         )
 
         for other in live_others:
@@ -209,7 +203,7 @@ def event_merge(survivor: Event, others: Iterable[Event], user: AbstractBaseUser
             )
         live_survivor.editor_owned = True
         live_survivor._history_user = user
-        live_survivor._change_reason = _reason(
+        live_survivor._change_reason = history_reason(
             "Absorbed duplicates " + ", ".join(f"#{pk}" for pk in other_ids)
         )
         live_survivor.save(update_fields=["editor_owned", "updated_at"])

@@ -26,6 +26,7 @@ from django.utils import timezone
 from events.models import Subscriber, SummaryDelivery, SummaryStatus, WeeklySummary
 from events.summaries.display import summary_context
 from events.summaries.services import confirmation_throttle_key
+from idlib_tracker.mailing import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +60,10 @@ def subscriber_confirmation_send(subscriber_id: int) -> bool:
     return True
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
 
 def _send_confirmation(subscriber: Subscriber) -> None:
     context = {
-        "confirm_url": _absolute(reverse("events:summary_confirm", args=[subscriber.token])),
+        "confirm_url": site_url(reverse("events:summary_confirm", args=[subscriber.token])),
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
@@ -122,8 +120,8 @@ def summary_email_context(summary: WeeklySummary, subscriber: Subscriber) -> dic
     return {
         **summary_context(summary),
         "site_url": settings.SITE_URL,
-        "summary_url": _absolute(reverse("events:summary_detail", args=[summary.week_start])),
-        "unsubscribe_url": _absolute(reverse("events:summary_unsubscribe", args=[subscriber.token])),
+        "summary_url": site_url(reverse("events:summary_detail", args=[summary.week_start])),
+        "unsubscribe_url": site_url(reverse("events:summary_unsubscribe", args=[subscriber.token])),
     }
 
 

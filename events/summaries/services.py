@@ -20,7 +20,6 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from events import weeks
 from events.models import Subscriber, SummaryStatus, WeeklySummary
 from events.summaries.figures import compute_week
 from events.summaries.text import default_highlights
+from idlib_tracker.mailing import normalize_email
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +88,6 @@ def summary_publish(summary: WeeklySummary, user: Any = None) -> WeeklySummary:
 
 # --- Subscribers -----------------------------------------------------------------------------------------------
 
-
-def normalize_email(email: str) -> str:
-    """Lower-cased and trimmed, so ``Ana@Example.org`` cannot subscribe twice; raises ValidationError if invalid."""
-    email = (email or "").strip().lower()
-    validate_email(email)
-    return email
 
 
 def subscriber_subscribe(email: str) -> tuple[Subscriber, bool]:

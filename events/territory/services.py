@@ -29,6 +29,7 @@ from events.models import (
 )
 from events.taxonomy import SubEventType
 from events.territory.areas import Cells, Seed, map_features
+from idlib_tracker.history import history_reason
 
 # The ACLED sub-types that say a place changed hands: publishing such an event proposes a change to editors.
 TERRITORY_SUB_TYPES = frozenset(
@@ -40,8 +41,6 @@ TERRITORY_SUB_TYPES = frozenset(
 )
 # Our pg_advisory_xact_lock(int4, int4) key: one map rebuild at a time (events.ingest.articles uses 0x1D1B).
 _MAP_LOCK = (0x1D1C, 1)
-# simple-history's change-reason column is a CharField(max_length=100).
-_REASON_MAX = 100
 DERIVED_NOTE = (
     "Drawn by us from the dated controllers of the places in this area (each place's Voronoi cell within our "
     "outline of Syria): a line between two places falls half-way between them, so it is coarse where places are "
@@ -53,16 +52,12 @@ class ControlError(Exception):
     """A control change that cannot be applied; the message is shown to the editor as is."""
 
 
-def _reason(text: str) -> str:
-    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "\u2026"
-
-
 def change_save(
     change: ControlChange, user: AbstractBaseUser | None, reason: str, fields: list[str] | None = None
 ) -> None:
     """Save through the model, so simple-history records who did it and why (the loader uses it too)."""
     change._history_user = user
-    change._change_reason = _reason(reason)
+    change._change_reason = history_reason(reason)
     change.save(update_fields=fields)
 
 
