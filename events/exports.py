@@ -10,7 +10,7 @@ readers to the same records. This is what makes 100,000 events a few seconds of 
 Full-record files: an export of everything published (no filter at all) is not built inside a web request, where
 a larger record would one day meet gunicorn's worker timeout. `/api/exports/events.<kind>` serves the file of the
 record's current version (events.freshness) when it exists; otherwise it enqueues `write_full_export(kind,
-version)` (on commit, once per version, see `full_export_request`) and answers 202 "being prepared". The task claims
+version)` (on commit, once per version, see `full_export_wanted`) and answers 202 "being prepared". The task claims
 (kind, version) in the shared cache before writing, so two workers never write the same file; it writes to a
 temporary name and renames, so a reader never sees half a file; it keeps the two newest files of each kind.
 """
@@ -23,13 +23,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.urls import reverse
 
 from events.models import Event, EventActor, EventSource, Place
@@ -261,12 +259,10 @@ def _prune(kind: str) -> None:
         old.unlink(missing_ok=True)
 
 
-def full_export_request(kind: str, version: int) -> None:
-    """Ask a worker for the file of (kind, version): once per version (within a minute), after the commit."""
-    from events.tasks import write_full_export
-
-    if cache.add(f"idlib:export:queued:{kind}:{version:x}", 1, 60):
-        transaction.on_commit(partial(write_full_export.delay, kind, version))
+def full_export_wanted(kind: str, version: int) -> bool:
+    """True once per (kind, version) within a minute: the caller then asks a worker for the file (on commit), so a
+    crowd of downloads waiting on one version enqueues one job."""
+    return bool(cache.add(f"idlib:export:queued:{kind}:{version:x}", 1, 60))
 
 
 def newest_file(kind: str) -> Path | None:

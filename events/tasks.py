@@ -13,6 +13,7 @@ from django.conf import settings
 
 from events.alerts.mail import AlertDigestFailed, alert_confirmation_send, alert_digest_send
 from events.alerts.services import alerts_enqueue_due
+from events.exports import full_export_write
 from events.extract.store import articles_extract, record_extract_enqueue
 from events.ingest.feeds import feed_fetch, feeds_claim_due
 from events.summaries.mail import SummaryEmailIncomplete, subscriber_confirmation_send, summary_email_send
@@ -138,8 +139,6 @@ def send_alert_digest(subscription_id: int) -> int:
 )
 def write_full_export(kind: str, version: int) -> dict:
     """Write the full-record export file of (kind, version), once: the service claims it first (events/exports.py)."""
-    from events.exports import full_export_write
-
     report = full_export_write(kind, version)
     return {"kind": kind, "version": version, "written": report.written, "bytes": report.bytes,
             "seconds": round(report.seconds, 2)}

@@ -11,8 +11,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from events import freshness
-from events.exports import KINDS, download_name, export_path, full_export_request
+from events import freshness, tasks
+from events.exports import KINDS, download_name, export_path, full_export_wanted
 
 RETRY_SECONDS = 5
 _BLOCK = 256 * 1024
@@ -38,8 +38,9 @@ def full_export(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("No such export format.")
     version = freshness.version()
     path = export_path(kind, version)
-    if not path.exists():
-        full_export_request(kind, version)  # on the embedded default (eager Celery) the file exists right after
+    if not path.exists() and full_export_wanted(kind, version):
+        # On the embedded default (eager Celery) the file exists right after.
+        tasks.write_full_export.delay_on_commit(kind, version)
     if path.exists():
         if kind == "csv" and request.GET.get("excel") == "1":
             return _with_bom(path, download_name(kind, version).replace(".csv", "-excel.csv"))
